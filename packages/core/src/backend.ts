@@ -7,9 +7,11 @@
  * composes the rest of the op set (and every gradient) from these primitives.
  *
  * Rules every kernel follows:
- * - `out` is allocated by core and is always a dense, row-major view (strides are the
- *   contiguous strides of its shape, any offset). Inputs may be any strided view, including
- *   stride 0 (broadcast) and negative-free permuted strides.
+ * - `out` is allocated by core and is a dense, row-major view (strides are the contiguous
+ *   strides of its shape, any offset) — except for `copy`, `binary` and `fill`, whose `out`
+ *   may be any non-overlapping strided view (core writes into parts of a tensor that way:
+ *   cat, pad, slice gradients, window accumulation). Inputs may be any strided view,
+ *   including stride 0 (broadcast) and permuted strides; strides are never negative.
  * - Inputs and `out` may alias only when they are the same view (in-place updates such as
  *   `out = out + x`); kernels must read an element before writing it.
  * - Unless stated otherwise, inputs and `out` share one dtype; core casts first.
@@ -131,6 +133,11 @@ export interface Backend {
   gather(x: View, axis: number, index: View, out: View): void;
   /** out[..., index[..., i, ...], ...] += src[..., i, ...] along `axis`; index has src's shape. */
   scatterAdd(index: View, src: View, axis: number, out: View): void;
+  /**
+   * Stable sort along `axis`: `values` gets the sorted elements, `indices` (int32) their
+   * positions in x. NaN sorts as the largest value, as in PyTorch. Both outs have x's shape.
+   */
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void;
   /** Strided copy of src into out (same shape and dtype). */
   copy(src: View, out: View): void;
   /** Convert x to out's dtype (same shape). float -> int truncates toward zero; nonzero -> true. */

@@ -124,3 +124,35 @@ export interface Disposable {
 
 /** The stack of open tidy scopes; each records the tensors created inside it. */
 export const scopeStack: Set<Disposable>[] = [];
+
+// ---- Live-object accounting, per backend name ----
+
+export interface LiveStats {
+  tensors: number;
+  buffers: number;
+  bytes: number;
+}
+
+const live = new Map<string, LiveStats>();
+
+/** The counters for one backend, created on first use. */
+export function liveStats(backendName: string): LiveStats {
+  let s = live.get(backendName);
+  if (!s) live.set(backendName, (s = { tensors: 0, buffers: 0, bytes: 0 }));
+  return s;
+}
+
+/** Snapshot of every backend's counters. */
+export function allLiveStats(): Record<string, LiveStats> {
+  const out: Record<string, LiveStats> = {};
+  for (const [name, s] of live) out[name] = { ...s };
+  return out;
+}
+
+/** Backends created so far (registered ones that were instantiated, and any passed to `use`). */
+export function createdBackends(): Backend[] {
+  const out = new Set<Backend>();
+  for (const reg of registry.values()) if (reg.instance) out.add(reg.instance);
+  if (active) out.add(active);
+  return [...out];
+}
