@@ -12,6 +12,7 @@ import * as fusedKernels from './fused.js';
 import { gather, scatterAdd } from './indexing.js';
 import { MatmulScratch, matmul } from './matmul.js';
 import { argReduce, cumsum, reduce } from './reduce.js';
+import { sort } from './sort.js';
 import { forEachRun, numel } from './strided.js';
 
 export interface CpuBackendOptions {
@@ -113,6 +114,11 @@ export class CpuBackend implements Backend {
     scatterAdd(index, src, axis, out);
   }
 
+  sort(x: View, axis: number, descending: boolean, values: View, indices: View): void {
+    sort(x, axis, descending, values, indices);
+  }
+
+  /** Strided copy; `out` may be any non-overlapping strided view. */
   copy(src: View, out: View): void {
     ew.copy(src, out);
   }

@@ -245,3 +245,22 @@ describe.each(backends)('%s elementwise', (name, make) => {
     expect(read(be, zo)).toEqual([]);
   });
 });
+
+describe.each(backends)('%s strided outputs (copy, binary, fill)', (_name, make) => {
+  const be = make();
+
+  it('copy, binary and fill write into a non-contiguous out view', () => {
+    const dst = empty(be, [2, 4]); // write into columns 1 and 3 of a [2, 4] tensor
+    const cols = restride(dst, [2, 2], [4, 2], 1);
+    be.copy(tensor(be, [1, 2, 3, 4], [2, 2]), cols);
+    expect(read(be, dst)).toEqual([0, 1, 0, 2, 0, 3, 0, 4]);
+    be.binary('add', cols, expand(tensor(be, [10], [1]), [2, 2]), cols);
+    expect(read(be, dst)).toEqual([0, 11, 0, 12, 0, 13, 0, 14]);
+    be.fill(restride(dst, [2], [4], 0), -1);
+    expect(read(be, dst)).toEqual([-1, 11, 0, 12, -1, 13, 0, 14]);
+    // A transposed out.
+    const t = empty(be, [2, 3]);
+    be.copy(tensor(be, [1, 2, 3, 4, 5, 6], [3, 2]), permute(t, [1, 0]));
+    expect(read(be, t)).toEqual([1, 3, 5, 2, 4, 6]);
+  });
+});

@@ -47,3 +47,33 @@ describe.each(backends)('%s gather / scatterAdd', (_name, make) => {
     expect(read(be, out)).toEqual([0, 0, 0, 0, 0, 0]);
   });
 });
+
+describe.each(backends)('%s sort', (_name, make) => {
+  const be = make();
+
+  it('sorts stably along an axis with NaN as the largest value', () => {
+    const x = tensor(be, [3, 1, Number.NaN, 1, 2, 0, 5, 5], [2, 4]);
+    const v = empty(be, [2, 4]);
+    const i = empty(be, [2, 4], 'int32');
+    be.sort(x, 1, false, v, i);
+    expect(read(be, v)).toEqual([1, 1, 3, Number.NaN, 0, 2, 5, 5]);
+    expect(read(be, i)).toEqual([1, 3, 0, 2, 1, 0, 2, 3]);
+    be.sort(x, 1, true, v, i);
+    expect(read(be, v)).toEqual([Number.NaN, 3, 1, 1, 5, 5, 2, 0]);
+    expect(read(be, i)).toEqual([2, 0, 1, 3, 2, 3, 0, 1]);
+    const v0 = empty(be, [2, 4]);
+    const i0 = empty(be, [2, 4], 'int32');
+    be.sort(x, 0, false, v0, i0);
+    expect(read(be, v0)).toEqual([2, 0, 5, 1, 3, 1, Number.NaN, 5]);
+    expect(read(be, i0)).toEqual([1, 1, 1, 0, 0, 0, 0, 1]);
+  });
+
+  it('sorts a transposed view', () => {
+    const x = tensor(be, [4, 3, 2, 1, 0, 5], [3, 2]);
+    const v = empty(be, [2, 3]);
+    const i = empty(be, [2, 3], 'int32');
+    be.sort(permute(x, [1, 0]), 1, false, v, i); // rows [4, 2, 0] and [3, 1, 5]
+    expect(read(be, v)).toEqual([0, 2, 4, 1, 3, 5]);
+    expect(read(be, i)).toEqual([2, 1, 0, 1, 0, 2]);
+  });
+});
