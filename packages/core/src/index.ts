@@ -27,3 +27,8 @@ export * from './ops/softmax.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/norm.js';
+export * as nn from './nn/index.js';
+export * from './losses/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';
+export * as io from './io/index.js';
