@@ -44,7 +44,8 @@ export function fromArray(data: TypedArray, shape: readonly number[], opts: Crea
   const backend = opts.backend ?? getBackend();
   const t = empty(backend, shape, dtype);
   if (size > 0) {
-    const needsConversion = dtypeOfArray(data) !== dtype || data instanceof Float64Array;
+    // Float64Array passes through for float32: a float64 reference backend keeps every bit.
+    const needsConversion = dtypeOfArray(data) !== dtype;
     backend.write(t.storage.buffer, needsConversion ? convert(data, dtype) : data);
   }
   return finish(t, opts, 'fromArray');
