@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.js';
 import { cast } from './elementwise.js';
 import { backendOf, empty } from './helpers.js';
 import { sumToShape } from './reduce.js';
-import { broadcastView, squeeze, transpose, unsqueeze } from './views.js';
+import { broadcastView, reshape, squeeze, transpose, unsqueeze } from './views.js';
 
 function floatOperand(x: Tensor): Tensor {
   return x.dtype === 'float32' ? x : cast(x, 'float32');
@@ -54,6 +54,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   checkOperands('matmul', a, b);
   if (a.rank === 1 && b.rank === 1) {
     if (a.shape[0] !== b.shape[0]) throw new ShapeError(`matmul: vectors of different lengths: ${formatShape(a.shape)} and ${formatShape(b.shape)}.`);
+    return reshape(batchedMatmul('matmul', unsqueeze(a, 0), unsqueeze(b, -1)), []);
   }
   if (a.rank === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.rank === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
