@@ -94,7 +94,8 @@ function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
   const offset = sub(cols, rows);
   const mask = op === 'tril' ? le(offset, diagonal) : le(sub(rows, cols), -diagonal);
   const out = where(mask, x, 0);
-  for (const t of [rows, cols, offset, mask]) t.dispose();
+  for (const t of [rows, cols, offset]) t.dispose();
+  if (!out.requiresGrad) mask.dispose(); // otherwise where's backward still reads it
   return out;
 }
 

@@ -40,7 +40,7 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
   const { cols, outH, outW } = windows('maxPool2d', x, kernelSize, options, -Infinity);
   const best = argmax(cols, 2, true);
   const out = gather(cols, 2, best);
-  best.dispose();
+  if (!out.requiresGrad) best.dispose(); // otherwise gather's backward still reads it
   return reshape(out, [x.shape[0], x.shape[1], outH, outW]);
 }
 
