@@ -129,7 +129,7 @@ function propagate(
       if (node.freed) {
         throw new ValueError(`backward: the graph through '${node.op}' was freed by an earlier backward(); pass { retainGraph: true } to the first call to run backward twice.`);
       }
-      const inputGrads = node.vjp(g);
+      const inputGrads = runVJP(node, g);
       const spent = new Set<Tensor>();
       for (let k = 0; k < node.inputs.length; k++) {
         const input = node.inputs[k];
@@ -152,6 +152,18 @@ function propagate(
     if (!createGraph) for (const g of grads.values()) g.dispose();
   }
   return found;
+}
+
+/** Call a node's VJP; errors raised inside (e.g. by anomaly mode) name the op being differentiated. */
+function runVJP(node: GradNode, g: Tensor): (Tensor | null | undefined)[] {
+  try {
+    return node.vjp(g);
+  } catch (err) {
+    if (err instanceof ValueError && !err.message.includes('(in the backward of')) {
+      err.message += ` (in the backward of '${node.op}')`;
+    }
+    throw err;
+  }
 }
 
 function accumulateLeafGrad(leaf: Tensor, g: Tensor, createGraph: boolean): void {
