@@ -12,4 +12,6 @@ demo: setup
 
 ## test: every package's tests, one package at a time (CI has 2 cores)
 test: setup
+	@find . -name test-results.json -not -path '*/node_modules/*' -delete
 	pnpm exec turbo run test --concurrency=1 --output-logs=new-only
+	@node tools/test-summary.mjs

@@ -3,7 +3,7 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -20,10 +20,19 @@ function workspaceAliases(): Record<string, string> {
   return aliases;
 }
 
-/** A package's vitest project: its tests, with workspace packages resolved to source. */
-export function tesseraProject(overrides: UserWorkspaceConfig['test'] = {}): UserWorkspaceConfig {
-  return defineProject({
+/**
+ * A package's vitest config: its tests, with workspace packages resolved to source. Each run
+ * also writes test-results.json, which tools/test-summary.mjs adds up for `make test`.
+ */
+export function tesseraProject(overrides: NonNullable<ViteUserConfig['test']> = {}): ViteUserConfig {
+  return defineConfig({
     resolve: { alias: workspaceAliases() },
-    test: { include: ['test/**/*.test.ts'], testTimeout: 60_000, ...overrides },
+    test: {
+      include: ['test/**/*.test.ts'],
+      testTimeout: 60_000,
+      reporters: ['default', 'json'],
+      outputFile: { json: 'test-results.json' },
+      ...overrides,
+    },
   });
 }
