@@ -5,7 +5,7 @@ import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { normalFloats, uniformFloats, uniformInts } from '../random.js';
 import { getBackend } from '../runtime.js';
 import { checkShape, sizeOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { empty, filled } from './helpers.js';
 
 export interface CreateOptions {

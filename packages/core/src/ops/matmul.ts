@@ -2,7 +2,7 @@
 import { record } from '../autograd.js';
 import { formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { cast } from './elementwise.js';
 import { backendOf, empty } from './helpers.js';
 import { sumToShape } from './reduce.js';

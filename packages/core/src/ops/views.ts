@@ -33,7 +33,7 @@ export function broadcastView(x: Tensor, shape: readonly number[]): View {
   const v = x.kernelView();
   if (shapesEqual(x.shape, shape)) return v;
   const lead = shape.length - x.shape.length;
-  const strides = shape.map((d, i) => {
+  const strides = shape.map((_, i) => {
     const j = i - lead;
     return j < 0 || x.shape[j] === 1 ? 0 : x.strides[j];
   });
