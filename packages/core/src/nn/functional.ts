@@ -16,6 +16,7 @@ import { softmax } from '../ops/softmax.js';
 import { reshape, transpose } from '../ops/views.js';
 import { gather } from '../ops/indexing.js';
 import { copyInto } from './module.js';
+import { checkRange } from '../losses/reduction.js';
 
 export { linear } from '../ops/matmul.js';
 export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions } from '../ops/conv.js';
@@ -153,7 +154,7 @@ export function embedding(input: Tensor, weight: Tensor, { paddingIdx = null }: 
   if (input.dtype !== 'int32') throw new DTypeError(`embedding: indices must be int32, got ${input.dtype}.`);
   if (weight.rank !== 2) throw new ShapeError(`embedding: weight must be [numEmbeddings, dim], got ${formatShape(weight.shape)}.`);
   const [num, dim] = weight.shape;
-  checkRange('embedding', input, num, null);
+  checkRange('embedding', input, num, null, 'index', 'embeddings');
   const flat = reshape(input, [input.size, 1]);
   const rows = gather(weight, 0, flat.expand(input.size, dim));
   let out = rows;
@@ -162,21 +163,6 @@ export function embedding(input: Tensor, weight: Tensor, { paddingIdx = null }: 
     out = where(pad, rows.detach(), rows);
   }
   return reshape(out, [...input.shape, dim]);
-}
-
-/**
- * Throw a ValueError naming `op` when an int32 target lies outside [0, n) (values equal to
- * `ignore` are allowed). Checked on backends that read synchronously.
- */
-export function checkRange(op: string, index: Tensor, n: number, ignore: number | null, what = 'index'): void {
-  if (!index.backend.readSync || index.size === 0) return;
-  const data = index.backend.readSync(index.kernelView());
-  for (let i = 0; i < data.length; i++) {
-    const t = data[i];
-    if (t !== ignore && (t < 0 || t >= n)) {
-      throw new ValueError(`${op}: ${what} ${t} is out of range; expected values in [0, ${n})${ignore === null ? '' : ` or ignoreIndex ${ignore}`} (${what} shape ${formatShape(index.shape)}).`);
-    }
-  }
 }
 
 export interface AttentionOptions {

@@ -44,7 +44,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
   }
 }
 
-function overwrite(t: Tensor, make: () => Tensor): Tensor {
+function overwrite<T extends Tensor>(t: T, make: () => Tensor): T {
   noGrad(() => {
     const v = tidy(make);
     copyInto(t, v, 'init');
@@ -54,7 +54,7 @@ function overwrite(t: Tensor, make: () => Tensor): Tensor {
 }
 
 /** Fill with U(a, b). */
-export function uniform(t: Tensor, a = 0, b = 1): Tensor {
+export function uniform<T extends Tensor>(t: T, a = 0, b = 1): T {
   if (!(b >= a)) throw new ValueError(`init.uniform: expected a <= b, got a ${a}, b ${b}.`);
   return overwrite(t, () => {
     return rand(t.shape, { backend: t.backend }).mul(b - a).add(a);
@@ -62,7 +62,7 @@ export function uniform(t: Tensor, a = 0, b = 1): Tensor {
 }
 
 /** Fill with N(mean, std²). */
-export function normal(t: Tensor, mean = 0, std = 1): Tensor {
+export function normal<T extends Tensor>(t: T, mean = 0, std = 1): T {
   if (!(std >= 0)) throw new ValueError(`init.normal: std must be >= 0, got ${std}.`);
   return overwrite(t, () => {
     return randn(t.shape, { backend: t.backend }).mul(std).add(mean);
@@ -73,7 +73,7 @@ export function normal(t: Tensor, mean = 0, std = 1): Tensor {
  * N(mean, std²) redrawn outside [a, b] (absolute bounds, like `torch.nn.init.trunc_normal_`),
  * by inverse-CDF sampling of the truncated normal.
  */
-export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tensor {
+export function truncNormal<T extends Tensor>(t: T, mean = 0, std = 1, a = -2, b = 2): T {
   const cdf = (x: number) => 0.5 * (1 + erf(x / Math.SQRT2));
   const lo = cdf((a - mean) / std);
   const hi = cdf((b - mean) / std);
@@ -85,27 +85,27 @@ export function truncNormal(t: Tensor, mean = 0, std = 1, a = -2, b = 2): Tensor
   });
 }
 
-export function constant(t: Tensor, value: number): Tensor {
+export function constant<T extends Tensor>(t: T, value: number): T {
   return overwrite(t, () => full(t.shape, value, { backend: t.backend, dtype: t.dtype }));
 }
 
-export function zeros(t: Tensor): Tensor {
+export function zeros<T extends Tensor>(t: T): T {
   return constant(t, 0);
 }
 
-export function ones(t: Tensor): Tensor {
+export function ones<T extends Tensor>(t: T): T {
   return constant(t, 1);
 }
 
 /** Glorot uniform: U(-a, a) with a = gain * sqrt(6 / (fanIn + fanOut)). */
-export function xavierUniform(t: Tensor, gain = 1): Tensor {
+export function xavierUniform<T extends Tensor>(t: T, gain = 1): T {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, -a, a);
 }
 
 /** Glorot normal: N(0, std²) with std = gain * sqrt(2 / (fanIn + fanOut)). */
-export function xavierNormal(t: Tensor, gain = 1): Tensor {
+export function xavierNormal<T extends Tensor>(t: T, gain = 1): T {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
@@ -126,13 +126,13 @@ function kaimingStd(op: string, t: Tensor, { a = 0, mode = 'fan_in', nonlinearit
 }
 
 /** He uniform: U(-b, b) with b = gain * sqrt(3 / fan). PyTorch's Linear/Conv default uses a = sqrt(5). */
-export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
+export function kaimingUniform<T extends Tensor>(t: T, options: KaimingOptions = {}): T {
   const bound = Math.sqrt(3) * kaimingStd('init.kaimingUniform', t, options);
   return uniform(t, -bound, bound);
 }
 
 /** He normal: N(0, std²) with std = gain / sqrt(fan). */
-export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
+export function kaimingNormal<T extends Tensor>(t: T, options: KaimingOptions = {}): T {
   return normal(t, 0, kaimingStd('init.kaimingNormal', t, options));
 }
 

@@ -252,12 +252,13 @@ export class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
   #collectState(prefix: string, out: Record<string, Tensor>, memo: Set<AnyModule>): void {
     if (memo.has(this)) return;
     memo.add(this);
-    for (const [name, v] of this.ownEntries()) {
-      const key = prefix + name;
-      if (v instanceof Parameter) out[key] = v.detach();
-      else if (v instanceof Tensor && this.#buffers.get(name) === true) out[key] = v.detach();
-      else if (v instanceof Module) v.#collectState(`${key}.`, out, memo);
+    // PyTorch's order: own parameters, then own buffers, then each child's entries.
+    const entries = this.ownEntries();
+    for (const [name, v] of entries) if (v instanceof Parameter) out[prefix + name] = v.detach();
+    for (const [name, v] of entries) {
+      if (v instanceof Tensor && !(v instanceof Parameter) && this.#buffers.get(name) === true) out[prefix + name] = v.detach();
     }
+    for (const [name, v] of entries) if (v instanceof Module) v.#collectState(`${prefix + name}.`, out, memo);
   }
 
   /** The tensors a state dict holds for this module, by key (parameters and persistent buffers). */
