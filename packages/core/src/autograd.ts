@@ -4,7 +4,7 @@
  * on every backend and, with `createGraph`, are themselves differentiable.
  */
 import { formatShape, ValueError } from './errors.js';
-import { isGradEnabled, setGradEnabled } from './runtime.js';
+import { isGradEnabled, scopeStack, setGradEnabled } from './runtime.js';
 import { shapesEqual } from './shape.js';
 import { Tensor } from './tensor.js';
 import { add } from './ops/elementwise.js';
@@ -22,6 +22,8 @@ export interface GradNode {
   readonly vjp: VJP;
   /** Set once a backward pass without `retainGraph` has used the node. */
   freed: boolean;
+  /** Temporaries of a composite op that inner nodes still read; freed with the graph. */
+  owned?: Tensor[];
 }
 
 export interface BackwardOptions {
@@ -41,6 +43,30 @@ export function record(op: string, out: Tensor, inputs: readonly Tensor[], vjp: 
   if (out.dtype !== 'float32') return out;
   out.requiresGrad = true;
   out.node = { op, inputs, vjp, freed: false };
+  return out;
+}
+
+/**
+ * Run a composite op's body: every tensor it creates besides its result is a temporary. They
+ * are freed at once when no gradient is recorded, or else when a backward pass frees the graph.
+ */
+export function composite<T extends Tensor>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopeStack.push(scope);
+  let out: T;
+  try {
+    out = fn();
+  } catch (err) {
+    scopeStack.splice(scopeStack.lastIndexOf(scope), 1);
+    for (const t of scope) t.dispose();
+    throw err;
+  }
+  scopeStack.splice(scopeStack.lastIndexOf(scope), 1);
+  scope.delete(out);
+  scopeStack[scopeStack.length - 1]?.add(out);
+  const temporaries = [...scope].filter((t) => !t.isDisposed && !t.isKept);
+  if (out.node && out.requiresGrad) (out.node.owned ??= []).push(...temporaries);
+  else for (const t of temporaries) t.dispose();
   return out;
 }
 
@@ -108,6 +134,7 @@ function propagate(
   };
   roots.forEach((r, i) => accumulate(r, rootGrads[i]));
 
+  const spentOwned: Tensor[] = [];
   const prevMode = setGradEnabled(createGraph);
   try {
     const order = topologicalOrder(roots);
@@ -129,7 +156,7 @@ function propagate(
       if (node.freed) {
         throw new ValueError(`backward: the graph through '${node.op}' was freed by an earlier backward(); pass { retainGraph: true } to the first call to run backward twice.`);
       }
-      const inputGrads = runVJP(node, g);
+      const inputGrads = runVJP(node, g, createGraph);
       const spent = new Set<Tensor>();
       for (let k = 0; k < node.inputs.length; k++) {
         const input = node.inputs[k];
@@ -144,21 +171,42 @@ function propagate(
         accumulate(input, ig);
       }
       if (!createGraph) for (const ig of spent) if (ig !== g) ig.dispose();
-      if (!retainGraph) node.freed = true;
+      if (!retainGraph) {
+        node.freed = true;
+        if (node.owned) spentOwned.push(...node.owned);
+        node.owned = undefined;
+      }
       if (!createGraph) g.dispose();
     }
   } finally {
     setGradEnabled(prevMode);
     if (!createGraph) for (const g of grads.values()) g.dispose();
+    for (const t of spentOwned) t.dispose();
   }
   return found;
 }
 
-/** Call a node's VJP; errors raised inside (e.g. by anomaly mode) name the op being differentiated. */
-function runVJP(node: GradNode, g: Tensor): (Tensor | null | undefined)[] {
+/**
+ * Call a node's VJP. Without `createGraph`, every tensor it creates except the gradients it
+ * returns is freed right away. Errors raised inside (e.g. by anomaly mode) name the op.
+ */
+function runVJP(node: GradNode, g: Tensor, createGraph: boolean): (Tensor | null | undefined)[] {
+  const scope = new Set<Tensor>();
+  if (!createGraph) scopeStack.push(scope);
   try {
-    return node.vjp(g);
+    const grads = node.vjp(g);
+    if (!createGraph) {
+      scopeStack.splice(scopeStack.lastIndexOf(scope), 1);
+      const returned = new Set(grads);
+      for (const t of scope) if (!returned.has(t)) t.dispose();
+      for (const t of returned) if (t && scope.has(t)) scopeStack[scopeStack.length - 1]?.add(t);
+    }
+    return grads;
   } catch (err) {
+    if (!createGraph && scopeStack.includes(scope)) {
+      scopeStack.splice(scopeStack.lastIndexOf(scope), 1);
+      for (const t of scope) t.dispose();
+    }
     if (err instanceof ValueError && !err.message.includes('(in the backward of')) {
       err.message += ` (in the backward of '${node.op}')`;
     }

@@ -1,7 +1,7 @@
 /** Joining and splitting: concat, stack, split, chunk, pad. */
 import type { View } from '../backend.js';
 import { promoteTypes } from '../dtype.js';
-import { record } from '../autograd.js';
+import { composite, record } from '../autograd.js';
 import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -55,7 +55,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
     }
   }
   const a = normalizeAxis('stack', axis, first.rank + 1);
-  return concat(tensors.map((t) => unsqueeze(t, a)), a);
+  return composite(() => concat(tensors.map((t) => unsqueeze(t, a)), a));
 }
 
 /** Views of consecutive pieces along `axis`: of size `sizeOrSections`, or of the listed sizes. */

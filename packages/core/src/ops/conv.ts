@@ -3,7 +3,7 @@
  * copied dense; `fold2d` (col2im) is its adjoint, accumulating windows back. Each is the
  * other's VJP, so conv2d's gradients (and second derivatives) follow from autograd.
  */
-import { record } from '../autograd.js';
+import { composite, record } from '../autograd.js';
 import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { contiguousStrides } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -134,12 +134,13 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     n, groups, channelsPerGroup: cg, paddedH: h + 2 * ph, paddedW: w + 2 * pw,
     kernelH: kh, kernelW: kw, strideH: sh, strideW: sw, dilationH: dh, dilationW: dw, outH, outW,
   };
-  const xp = ph || pw ? pad(x, [pw, pw, ph, ph]) : x;
-  const cols = unfold2d(xp, geometry);
-  const wm = reshape(weight, [1, groups, o / groups, cg * kh * kw]);
-  const y = matmul(wm, cols);
-  const out = reshape(y, [n, o, outH, outW]);
-  return bias ? add(out, reshape(bias, [1, o, 1, 1])) : out;
+  return composite(() => {
+    const xp = ph || pw ? pad(x, [pw, pw, ph, ph]) : x;
+    const cols = unfold2d(xp, geometry);
+    const y = matmul(reshape(weight, [1, groups, o / groups, cg * kh * kw]), cols);
+    const out = reshape(y, [n, o, outH, outW]);
+    return bias ? add(out, reshape(bias, [1, o, 1, 1])) : out;
+  });
 }
 
 export interface Conv1dOptions {
@@ -154,11 +155,13 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
   backendOf('conv1d', bias ? [x, weight, bias] : [x, weight]);
   if (x.rank !== 3) throw new ShapeError(`conv1d: input must be 3-D [N, C, L], got ${formatShape(x.shape)}.`);
   if (weight.rank !== 3) throw new ShapeError(`conv1d: weight must be 3-D [O, C/groups, K], got ${formatShape(weight.shape)}.`);
-  const y = conv2d(unsqueeze(x, 2), unsqueeze(weight, 2), bias, {
-    stride: [1, options.stride ?? 1],
-    padding: [0, options.padding ?? 0],
-    dilation: [1, options.dilation ?? 1],
-    groups: options.groups ?? 1,
+  return composite(() => {
+    const y = conv2d(unsqueeze(x, 2), unsqueeze(weight, 2), bias, {
+      stride: [1, options.stride ?? 1],
+      padding: [0, options.padding ?? 0],
+      dilation: [1, options.dilation ?? 1],
+      groups: options.groups ?? 1,
+    });
+    return squeeze(y, 2);
   });
-  return squeeze(y, 2);
 }

@@ -2,7 +2,7 @@
 import { type BinaryOp, COMPARISON_OPS, type DType, type UnaryOp } from '../backend.js';
 import { promoteTypes } from '../dtype.js';
 import { DTypeError, ValueError } from '../errors.js';
-import { record } from '../autograd.js';
+import { composite, record } from '../autograd.js';
 import { broadcastShapes } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { asTensor, backendOf, empty, filled, scalarDType } from './helpers.js';
@@ -141,12 +141,12 @@ export function gelu(x: Tensor, approximate: 'none' | 'tanh' = 'none'): Tensor {
 
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   checkTensor('leakyRelu', x);
-  return where(gt(x, 0), x, mul(x, negativeSlope));
+  return composite(() => where(gt(x, 0), x, mul(x, negativeSlope)));
 }
 
 export function elu(x: Tensor, alpha = 1): Tensor {
   checkTensor('elu', x);
-  return where(gt(x, 0), x, mul(expm1(x), alpha));
+  return composite(() => where(gt(x, 0), x, mul(expm1(x), alpha)));
 }
 
 /** Clamp to [min, max]; either bound may be omitted. Gradient flows where min <= x <= max. */
@@ -174,7 +174,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
 
 /** a + alpha * b, broadcasting. */
 export function add(a: Operand, b: Operand, alpha = 1): Tensor {
-  if (!(a instanceof Tensor)) return add(asTensorFor(a, b), b, alpha);
+  if (!(a instanceof Tensor)) return composite(() => add(asTensorFor(a, b), b, alpha));
   const rhs = alpha === 1 ? b : typeof b === 'number' ? b * alpha : mul(b, alpha);
   const out = runBinary('add', a, rhs);
   if (rhs !== b && rhs instanceof Tensor) rhs.dispose();
@@ -183,7 +183,7 @@ export function add(a: Operand, b: Operand, alpha = 1): Tensor {
 
 /** a - alpha * b, broadcasting. */
 export function sub(a: Operand, b: Operand, alpha = 1): Tensor {
-  if (!(a instanceof Tensor)) return sub(asTensorFor(a, b), b, alpha);
+  if (!(a instanceof Tensor)) return composite(() => sub(asTensorFor(a, b), b, alpha));
   const rhs = alpha === 1 ? b : typeof b === 'number' ? b * alpha : mul(b, alpha);
   const out = runBinary('sub', a, rhs);
   if (rhs !== b && rhs instanceof Tensor) rhs.dispose();
@@ -201,7 +201,7 @@ export function mul(a: Operand, b: Operand): Tensor {
 
 /** True division: integer inputs give float32. */
 export function div(a: Operand, b: Operand): Tensor {
-  if (!(a instanceof Tensor)) return div(asTensorFor(a, b), b);
+  if (!(a instanceof Tensor)) return composite(() => div(asTensorFor(a, b), b));
   const dtype = promoteTypes(promoteTypes(a.dtype, b instanceof Tensor ? b.dtype : 'float32'), 'float32');
   const out = runBinary('div', a, b, dtype);
   return record('div', out, inputs(a, b), (g) => [
@@ -212,7 +212,7 @@ export function div(a: Operand, b: Operand): Tensor {
 
 /** a ** b. The exponent's gradient is zero where a == 0 and b >= 0, as in PyTorch. */
 export function pow(a: Operand, b: Operand): Tensor {
-  if (!(a instanceof Tensor)) return pow(asTensorFor(a, b), b);
+  if (!(a instanceof Tensor)) return composite(() => pow(asTensorFor(a, b), b));
   const out = runBinary('pow', a, b);
   return record('pow', out, inputs(a, b), (g) => [
     a.requiresGrad ? sumToShape(mul(g, mul(pow(a, typeof b === 'number' ? b - 1 : sub(b, 1)), b)), a.shape) : null,

@@ -1,5 +1,5 @@
 /** Indexing: gather, indexSelect, scatterAdd, oneHot, tril/triu, sort, argsort, topk. */
-import { record } from '../autograd.js';
+import { composite, record } from '../autograd.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -48,8 +48,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const a = normalizeAxis('indexSelect', axis, x.rank);
   const outShape = [...x.shape];
   outShape[a] = index.shape[0];
-  const column = reshape(index, x.shape.map((_, i) => (i === a ? index.shape[0] : 1)));
-  return gather(x, a, expand(column, outShape));
+  return composite(() => gather(x, a, expand(reshape(index, x.shape.map((_, i) => (i === a ? index.shape[0] : 1))), outShape)));
 }
 
 /** A copy of x with src added at `index` along `axis` (torch.scatter_add). */
@@ -77,26 +76,19 @@ export function oneHot(indices: Tensor, numClasses: number, dtype: 'int32' | 'fl
   checkIndex('oneHot', indices);
   if (!Number.isInteger(numClasses) || numClasses <= 0) throw new ValueError(`oneHot: numClasses must be a positive integer, got ${numClasses}.`);
   checkIndexRange('oneHot', indices, numClasses);
-  const classes = arange(numClasses, undefined, 1, { backend: indices.backend });
-  const col = unsqueeze(indices, -1);
-  const hot = eq(col, classes);
-  const out = cast(hot, dtype);
-  for (const t of [classes, col, hot]) if (t !== out) t.dispose();
-  return out;
+  return composite(() => cast(eq(unsqueeze(indices, -1), arange(numClasses, undefined, 1, { backend: indices.backend })), dtype));
 }
 
 function triangle(op: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
   backendOf(op, [x]);
   if (x.rank < 2) throw new ShapeError(`${op}: expected at least 2 dimensions, got ${formatShape(x.shape)}.`);
   const [n, m] = x.shape.slice(-2);
-  const rows = reshape(arange(n, undefined, 1, { backend: x.backend }), [n, 1]);
-  const cols = arange(m, undefined, 1, { backend: x.backend });
-  const offset = sub(cols, rows);
-  const mask = op === 'tril' ? le(offset, diagonal) : le(sub(rows, cols), -diagonal);
-  const out = where(mask, x, 0);
-  for (const t of [rows, cols, offset]) t.dispose();
-  if (!out.requiresGrad) mask.dispose(); // otherwise where's backward still reads it
-  return out;
+  return composite(() => {
+    const rows = reshape(arange(n, undefined, 1, { backend: x.backend }), [n, 1]);
+    const cols = arange(m, undefined, 1, { backend: x.backend });
+    const mask = op === 'tril' ? le(sub(cols, rows), diagonal) : le(sub(rows, cols), -diagonal);
+    return where(mask, x, 0);
+  });
 }
 
 /** Lower triangle (j - i <= diagonal) of the last two axes; the rest zero. */
@@ -145,5 +137,12 @@ export function topk(x: Tensor, k: number, axis = -1, largest = true): { values:
   }
   const sorted = sort(x, a, largest);
   if (x.rank === 0) return sorted;
-  return { values: narrow(sorted.values, a, 0, k), indices: narrow(sorted.indices, a, 0, k) };
+  const out = { values: narrow(sorted.values, a, 0, k), indices: narrow(sorted.indices, a, 0, k) };
+  // The narrowed views keep the buffers; sort's backward still reads the full indices.
+  if (out.values.requiresGrad) (out.values.node!.owned ??= []).push(sorted.values, sorted.indices);
+  else {
+    sorted.values.dispose();
+    sorted.indices.dispose();
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 /** Matrix products: matmul (1-D, 2-D, batched with broadcast batch axes) and linear. */
-import { record } from '../autograd.js';
+import { composite, record } from '../autograd.js';
 import { formatShape, ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -54,10 +54,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   checkOperands('matmul', a, b);
   if (a.rank === 1 && b.rank === 1) {
     if (a.shape[0] !== b.shape[0]) throw new ShapeError(`matmul: vectors of different lengths: ${formatShape(a.shape)} and ${formatShape(b.shape)}.`);
-    return reshape(batchedMatmul('matmul', unsqueeze(a, 0), unsqueeze(b, -1)), []);
+    return composite(() => reshape(batchedMatmul('matmul', unsqueeze(a, 0), unsqueeze(b, -1)), []));
   }
-  if (a.rank === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
-  if (b.rank === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
+  if (a.rank === 1) return composite(() => squeeze(matmul(unsqueeze(a, 0), b), -2));
+  if (b.rank === 1) return composite(() => squeeze(matmul(a, unsqueeze(b, -1)), -1));
   return batchedMatmul('matmul', a, b);
 }
 
@@ -71,6 +71,6 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias && (bias.rank !== 1 || bias.shape[0] !== weight.shape[0])) {
     throw new ShapeError(`linear: bias ${formatShape(bias.shape)} does not match weight ${formatShape(weight.shape)}; expected [${weight.shape[0]}].`);
   }
-  if (x.rank === 1) return squeeze(linear(unsqueeze(x, 0), weight, bias), 0);
-  return batchedMatmul('linear', x, transpose(weight), bias ?? undefined);
+  if (x.rank === 1) return composite(() => squeeze(linear(unsqueeze(x, 0), weight, bias), 0));
+  return composite(() => batchedMatmul('linear', x, transpose(weight), bias ?? undefined));
 }

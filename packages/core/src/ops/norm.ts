@@ -1,5 +1,5 @@
 /** Normalisation and regularisation: layerNorm and dropout. */
-import { noGrad, record } from '../autograd.js';
+import { composite, noGrad, record } from '../autograd.js';
 import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -26,41 +26,38 @@ export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight?
   const axes = normalizedShape.map((_, i) => x.rank - k + i);
   const features = normalizedShape.reduce((p, d) => p * d, 1);
   const rows = x.size / Math.max(features, 1);
-  const fused = backend.fused?.layerNorm;
-  let normalized: Tensor;
-  let rstd: Tensor;
-  if (fused && x.size > 0 && x.dtype === 'float32') {
-    const dense = contiguous(x);
-    const out = empty(backend, x.shape, 'float32');
-    const meanT = empty(backend, [rows], 'float32');
-    rstd = empty(backend, [rows], 'float32');
-    fused.call(backend.fused, { ...dense.kernelView(), shape: [rows, features], strides: [features, 1] }, null, null, eps,
-      { ...out.kernelView(), shape: [rows, features], strides: [features, 1] }, meanT.kernelView(), rstd.kernelView());
-    if (dense !== x) dense.dispose();
-    meanT.dispose();
-    normalized = out;
-    const stdShape = [...x.shape.slice(0, x.rank - k), ...normalizedShape.map(() => 1)];
-    const r = reshape(rstd, stdShape);
-    rstd = r;
-  } else {
-    [normalized, rstd] = noGrad(() => {
-      const mu = mean(x, axes, true);
-      const v = variance(x, axes, { correction: 0, keepdim: true });
-      const r = rsqrt(add(v, eps));
-      const centred = sub(x, mu);
-      const out = mul(centred, r);
-      for (const t of [mu, v, centred]) t.dispose();
-      return [out, r];
-    });
-  }
-  // d/dx of (x - mu) * rstd: rstd * (g - mean(g) - xhat * mean(g * xhat)).
-  const xhat = record('layerNorm', normalized, [x], (g) => [
-    mul(rstd, sub(sub(g, mean(g, axes, true)), mul(normalized, mean(mul(g, normalized), axes, true)))),
-  ]);
-  let out = xhat;
-  if (weight) out = mul(out, weight);
-  if (bias) out = add(out, bias);
-  return out;
+  return composite(() => {
+    const fused = backend.fused?.layerNorm;
+    let normalized: Tensor;
+    let rstd: Tensor;
+    if (fused && x.size > 0 && x.dtype === 'float32') {
+      const dense = contiguous(x);
+      const out = empty(backend, x.shape, 'float32');
+      const meanT = empty(backend, [rows], 'float32');
+      rstd = empty(backend, [rows], 'float32');
+      fused.call(backend.fused, { ...dense.kernelView(), shape: [rows, features], strides: [features, 1] }, null, null, eps,
+        { ...out.kernelView(), shape: [rows, features], strides: [features, 1] }, meanT.kernelView(), rstd.kernelView());
+      if (dense !== x) dense.dispose();
+      meanT.dispose();
+      normalized = out;
+      const stdShape = [...x.shape.slice(0, x.rank - k), ...normalizedShape.map(() => 1)];
+      const r = reshape(rstd, stdShape);
+      rstd = r;
+    } else {
+      [normalized, rstd] = noGrad(() => {
+        const r = rsqrt(add(variance(x, axes, { correction: 0, keepdim: true }), eps));
+        return [mul(sub(x, mean(x, axes, true)), r), r];
+      });
+    }
+    // d/dx of (x - mu) * rstd: rstd * (g - mean(g) - xhat * mean(g * xhat)).
+    const xhat = record('layerNorm', normalized, [x], (g) => [
+      mul(rstd, sub(sub(g, mean(g, axes, true)), mul(normalized, mean(mul(g, normalized), axes, true)))),
+    ]);
+    let out = xhat;
+    if (weight) out = mul(out, weight);
+    if (bias) out = add(out, bias);
+    return out;
+  });
 }
 
 /**
@@ -72,9 +69,6 @@ export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   if (!(p >= 0 && p <= 1)) throw new ValueError(`dropout: p must be in [0, 1], got ${p}.`);
   if (!training || p === 0) return x;
   if (p === 1) return mul(x, 0);
-  const keep = bernoulli(1 - p, x.shape, { backend: x.backend });
-  const scale = div(keep, 1 - p);
-  keep.dispose();
-  return mul(x, scale);
+  return composite(() => mul(x, div(bernoulli(1 - p, x.shape, { backend: x.backend }), 1 - p)));
 }
 

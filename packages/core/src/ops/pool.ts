@@ -1,4 +1,5 @@
 /** 2-D pooling over windows built by unfold2d (im2col); gradients come from autograd. */
+import { composite } from '../autograd.js';
 import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { pad } from './combine.js';
@@ -37,15 +38,17 @@ function windows(op: string, x: Tensor, kernelSize: Pair, options: Pool2dOptions
 
 /** Max over each window; the gradient goes to the first maximum, as in PyTorch. */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
-  const { cols, outH, outW } = windows('maxPool2d', x, kernelSize, options, -Infinity);
-  const best = argmax(cols, 2, true);
-  const out = gather(cols, 2, best);
-  if (!out.requiresGrad) best.dispose(); // otherwise gather's backward still reads it
-  return reshape(out, [x.shape[0], x.shape[1], outH, outW]);
+  return composite(() => {
+    const { cols, outH, outW } = windows('maxPool2d', x, kernelSize, options, -Infinity);
+    const out = gather(cols, 2, argmax(cols, 2, true));
+    return reshape(out, [x.shape[0], x.shape[1], outH, outW]);
+  });
 }
 
 /** Mean over each window, counting padding as zeros (PyTorch's count_include_pad default). */
 export function avgPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
-  const { cols, outH, outW } = windows('avgPool2d', x, kernelSize, options, 0);
-  return reshape(mean(cols, 2), [x.shape[0], x.shape[1], outH, outW]);
+  return composite(() => {
+    const { cols, outH, outW } = windows('avgPool2d', x, kernelSize, options, 0);
+    return reshape(mean(cols, 2), [x.shape[0], x.shape[1], outH, outW]);
+  });
 }

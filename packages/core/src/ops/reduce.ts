@@ -1,6 +1,6 @@
 /** Reductions over axes (sum, mean, prod, max, min, arg-extrema, var, std, logsumexp) and cumsum. */
 import type { ReduceOp } from '../backend.js';
-import { record } from '../autograd.js';
+import { composite, record } from '../autograd.js';
 import { formatShape, ValueError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -56,12 +56,7 @@ export function mean(x: Tensor, axes?: Axes, keepdim = false): Tensor {
   backendOf('mean', [x]);
   const ax = normalizeAxes('mean', axes, x.rank);
   const n = ax.reduce((p, a) => p * x.shape[a], 1);
-  const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
-  const total = sum(xf, ax, keepdim);
-  const out = div(total, n);
-  total.dispose();
-  if (xf !== x) xf.dispose();
-  return out;
+  return composite(() => div(sum(x.dtype === 'float32' ? x : cast(x, 'float32'), ax, keepdim), n));
 }
 
 export function prod(x: Tensor, axes?: Axes, keepdim = false): Tensor {
@@ -144,20 +139,11 @@ export function variance(x: Tensor, axes?: Axes, { correction = 1, keepdim = fal
   backendOf('var', [x]);
   const ax = normalizeAxes('var', axes, x.rank);
   const n = ax.reduce((p, a) => p * x.shape[a], 1);
-  const mu = mean(x, ax, true);
-  const centred = sub(x, mu);
-  const sq = square(centred);
-  const total = sum(sq, ax, keepdim);
-  const out = div(total, Math.max(n - correction, 0));
-  for (const t of [mu, centred, sq, total]) if (!t.requiresGrad) t.dispose();
-  return out;
+  return composite(() => div(sum(square(sub(x, mean(x, ax, true))), ax, keepdim), Math.max(n - correction, 0)));
 }
 
 export function std(x: Tensor, axes?: Axes, options: VarOptions = {}): Tensor {
-  const v = variance(x, axes, options);
-  const out = sqrt(v);
-  if (!v.requiresGrad) v.dispose();
-  return out;
+  return composite(() => sqrt(variance(x, axes, options)));
 }
 
 /** log(sum(exp(x))) over `axes`, computed stably by shifting by the maximum. */
@@ -165,13 +151,14 @@ export function logsumexp(x: Tensor, axes?: Axes, keepdim = false): Tensor {
   backendOf('logsumexp', [x]);
   const ax = normalizeAxes('logsumexp', axes, x.rank);
   checkNonEmpty('logsumexp', x, ax);
-  const shift = noGrad(() => {
-    const m = max(x.dtype === 'float32' ? x : cast(x, 'float32'), ax, true);
-    return where(m.abs().eq(Infinity), 0, m);
+  return composite(() => {
+    const shift = noGrad(() => {
+      const m = max(x.dtype === 'float32' ? x : cast(x, 'float32'), ax, true);
+      return where(m.abs().eq(Infinity), 0, m);
+    });
+    const out = add(log(sum(exp(sub(x, shift)), ax, true)), shift);
+    return keepdim ? out : reshape(out, droppedShape(x.shape, ax));
   });
-  const s = sum(exp(sub(x, shift)), ax, true);
-  const out = add(log(s), shift);
-  return keepdim ? out : reshape(out, droppedShape(x.shape, ax));
 }
 
 /** Running sum along `axis`. */

@@ -1,5 +1,5 @@
 /** softmax and logSoftmax along an axis: the backend's fused kernel when it has one, else composed. */
-import { noGrad, record } from '../autograd.js';
+import { composite, noGrad, record } from '../autograd.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast, exp, log, mul, sub, where } from './elementwise.js';
@@ -19,16 +19,15 @@ function forward(kind: Kind, x: Tensor, axis: number): Tensor {
     if (dense !== x) dense.dispose();
     return out;
   }
-  return noGrad(() => {
-    const m = max(x, axis, true);
-    const shift = where(m.abs().eq(Infinity), 0, m);
-    const shifted = sub(x, shift);
-    const e = exp(shifted);
-    const s = sum(e, axis, true);
-    const out = kind === 'softmax' ? e.div(s) : sub(shifted, log(s));
-    for (const t of [m, shift, shifted, e, s]) t.dispose();
-    return out;
-  });
+  return noGrad(() =>
+    composite(() => {
+      const m = max(x, axis, true);
+      const shifted = sub(x, where(m.abs().eq(Infinity), 0, m));
+      const e = exp(shifted);
+      const s = sum(e, axis, true);
+      return kind === 'softmax' ? e.div(s) : sub(shifted, log(s));
+    }),
+  );
 }
 
 function prepare(kind: Kind, x: Tensor, axis: number): [Tensor, number] {

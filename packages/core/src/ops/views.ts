@@ -3,7 +3,7 @@
  * (reshape copies only when the strides make a view impossible, like `torch.reshape`).
  */
 import type { View } from '../backend.js';
-import { record } from '../autograd.js';
+import { composite, record } from '../autograd.js';
 import { formatShape, ShapeError, ValueError } from '../errors.js';
 import { checkShape, contiguousStrides, isContiguous, normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -109,9 +109,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (shapesEqual(target, x.shape)) return x;
   const strides = viewStrides(x.shape, x.strides, target);
   if (strides) return reshapeRecorded('reshape', x, restride(x, target, strides, x.offset));
-  const dense = contiguous(x);
-  const out = reshapeRecorded('reshape', dense, restride(dense, target, contiguousStrides(target), dense.offset));
-  return out;
+  return composite(() => {
+    const dense = contiguous(x);
+    return reshapeRecorded('reshape', dense, restride(dense, target, contiguousStrides(target), dense.offset));
+  });
 }
 
 /** Reorder the axes. */
