@@ -90,8 +90,8 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> imple
     const specs: ParamGroupSpec<H>[] = isTensorIterable(params as ParamsArg<unknown>)
       ? [{ params: params as Iterable<Tensor> } as ParamGroupSpec<H>]
       : [...(params as readonly ParamGroupSpec<H>[])];
-    if (specs.length === 0) throw new ValueError(`${opName}: got an empty parameter list.`);
     for (const spec of specs) this.addParamGroup(spec);
+    if (this.paramGroups.every((g) => g.params.length === 0)) throw new ValueError(`${opName}: got an empty parameter list.`);
   }
 
   /** Add a group; hyper-parameters it omits come from the defaults. */
