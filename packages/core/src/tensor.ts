@@ -12,6 +12,9 @@ import * as mm from './ops/matmul.js';
 import * as cb from './ops/combine.js';
 import * as ix from './ops/indexing.js';
 import * as sm from './ops/softmax.js';
+import * as cv from './ops/conv.js';
+import * as pl from './ops/pool.js';
+import * as nm from './ops/norm.js';
 
 type Operand = Tensor | number;
 type Axes = number | readonly number[];
@@ -283,6 +286,20 @@ export class Tensor {
   topk(k: number, axis = -1, largest = true): { values: Tensor; indices: Tensor } { return ix.topk(this, k, axis, largest); }
   sort(axis = -1, descending = false): { values: Tensor; indices: Tensor } { return ix.sort(this, axis, descending); }
   argsort(axis = -1, descending = false): Tensor { return ix.argsort(this, axis, descending); }
+  oneHot(numClasses: number, dtype: 'int32' | 'float32' = 'int32'): Tensor { return ix.oneHot(this, numClasses, dtype); }
+  /** Join with `others` along `axis` (torch.cat). */
+  concat(others: readonly Tensor[], axis = 0): Tensor { return cb.concat([this, ...others], axis); }
+
+  // ---- Neural-network ops ----
+  linear(weight: Tensor, bias?: Tensor | null): Tensor { return mm.linear(this, weight, bias); }
+  conv1d(weight: Tensor, bias?: Tensor | null, options?: cv.Conv1dOptions): Tensor { return cv.conv1d(this, weight, bias, options); }
+  conv2d(weight: Tensor, bias?: Tensor | null, options?: cv.Conv2dOptions): Tensor { return cv.conv2d(this, weight, bias, options); }
+  maxPool2d(kernelSize: cv.Pair, options?: pl.Pool2dOptions): Tensor { return pl.maxPool2d(this, kernelSize, options); }
+  avgPool2d(kernelSize: cv.Pair, options?: pl.Pool2dOptions): Tensor { return pl.avgPool2d(this, kernelSize, options); }
+  layerNorm(normalizedShape: readonly number[], weight?: Tensor | null, bias?: Tensor | null, eps?: number): Tensor {
+    return nm.layerNorm(this, normalizedShape, weight, bias, eps);
+  }
+  dropout(p = 0.5, training = true): Tensor { return nm.dropout(this, p, training); }
 }
 
 function flatArgs(args: number[] | [readonly number[]]): number[] {

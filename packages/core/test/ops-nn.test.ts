@@ -149,3 +149,21 @@ describe('normalisation, dropout and indexing', () => {
     expect(() => x.topk(5, 1)).toThrow(/topk: k = 5 is out of range/);
   });
 });
+
+describe('neural-network ops as Tensor methods', () => {
+  it('linear, conv2d, conv1d, pooling, layerNorm, dropout, oneHot and concat methods equal the functions', () => {
+    T.use(f64);
+    const x = input([1, 2, 4, 4], 1);
+    const w = input([3, 2, 3, 3], 2);
+    close(x.conv2d(w, null, { padding: 1 }).dataSync(), T.conv2d(x, w, null, { padding: 1 }).dataSync(), 0);
+    close(x.maxPool2d(2).dataSync(), T.maxPool2d(x, 2).dataSync(), 0);
+    close(x.avgPool2d(2).dataSync(), T.avgPool2d(x, 2).dataSync(), 0);
+    const s = input([2, 3, 5], 3);
+    close(s.conv1d(input([2, 3, 2], 4)).dataSync(), T.conv1d(s, input([2, 3, 2], 4)).dataSync(), 0);
+    close(s.layerNorm([5]).dataSync(), T.layerNorm(s, [5]).dataSync(), 0);
+    close(s.linear(input([4, 5], 5)).dataSync(), T.linear(s, input([4, 5], 5)).dataSync(), 0);
+    expect(s.dropout(0.5, false)).toBe(s);
+    expect(T.tensor([1, 0], { dtype: 'int32' }).oneHot(2).arraySync()).toEqual([[0, 1], [1, 0]]);
+    expect(T.tensor([1]).concat([T.tensor([2, 3])]).arraySync()).toEqual([1, 2, 3]);
+  });
+});
