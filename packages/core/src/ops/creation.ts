@@ -188,7 +188,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   return fromArray(uniformInts(sizeOf(shape), low, high), shape, { ...opts, dtype: 'int32' });
 }
 
-/** 1 with probability `p` (a number, or a tensor of per-element probabilities read on sync backends), else 0. */
+/** 1 with probability `p`, else 0, from the default generator. */
 export function bernoulli(p: number, shape: readonly number[], opts: CreateOptions = {}): Tensor {
   checkShape('bernoulli', shape);
   if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: probability ${p} is outside [0, 1].`);
