@@ -1,0 +1,128 @@
+/** One invocation: measure the peaks, load the contestants, run every case of every suite. */
+import { ValueError } from '@tessera/core';
+import { machineInfo } from './machine.js';
+import { type MeasureOptions, measureCase } from './measure.js';
+import { measurePeak } from './peak.js';
+import { loadPythonPeer } from './peers/python.js';
+import { loadTfjsPeer, type TfjsPeerId } from './peers/tfjs.js';
+import { findSuite, SUITES } from './suites/index.js';
+import { loadTesseraBackend } from './tessera.js';
+import type { Absent, BenchReport, Contestant } from './types.js';
+
+export const PEERS = ['tfjs', 'tfjs-wasm', 'tfjs-webgpu', 'tfjs-node', 'torch', 'numpy'] as const;
+export type PeerId = (typeof PEERS)[number];
+
+export interface BenchOptions extends MeasureOptions {
+  suites: readonly string[];
+  /** Our backends, by registered name: `cpu`, `webgpu`... */
+  backends: readonly string[];
+  peers: readonly string[];
+  /** `--param N=64,128`: replaces a parameter's default values in every suite that has it. */
+  params?: Readonly<Record<string, readonly number[]>>;
+  /** Measure the FMA peak and memory bandwidth first. */
+  peak?: boolean;
+  allowEmulatedGpu?: boolean;
+  /** Threads for torch and numpy (default: every core). */
+  pythonThreads?: number;
+  /** The command line, for the report. */
+  command?: string;
+}
+
+export const DEFAULT_OPTIONS: Omit<BenchOptions, 'log'> = {
+  suites: SUITES.map((s) => s.name),
+  backends: ['cpu'],
+  peers: [...PEERS],
+  warmup: 2,
+  minRuns: 3,
+  maxRuns: 20,
+  caseBudgetMs: 8000,
+  maxRunMs: 10000,
+  peak: true,
+};
+
+function isAbsent(x: Contestant | Absent): x is Absent {
+  return 'reason' in x;
+}
+
+async function loadPeer(id: string, opts: BenchOptions): Promise<Contestant | Absent> {
+  if (id === 'torch' || id === 'numpy') return loadPythonPeer(id, { threads: opts.pythonThreads });
+  return loadTfjsPeer(id as TfjsPeerId, { allowEmulatedGpu: opts.allowEmulatedGpu });
+}
+
+/** Check names before spending minutes: unknown suites and peers are errors. */
+export function validate(opts: Pick<BenchOptions, 'suites' | 'peers'>): void {
+  for (const s of opts.suites) {
+    if (!findSuite(s)) throw new ValueError(`bench: unknown suite '${s}'; expected some of ${SUITES.map((x) => x.name).join(', ')}.`);
+  }
+  for (const p of opts.peers) {
+    if (!(PEERS as readonly string[]).includes(p)) throw new ValueError(`bench: unknown peer '${p}'; expected some of ${PEERS.join(', ')}.`);
+  }
+}
+
+export async function runBench(options: Partial<BenchOptions> = {}): Promise<BenchReport> {
+  const opts: BenchOptions = { ...DEFAULT_OPTIONS, ...options };
+  validate(opts);
+  const log = opts.log ?? (() => {});
+  const started = new Date().toISOString();
+  const machine = machineInfo();
+  log(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+
+  const peak = opts.peak ? measurePeak(machine.cores) : null;
+  if (peak) {
+    log(
+      `peak: FMA ${peak.fma_gflops_1t ?? '?'} GFLOP/s/core (${peak.fma_gflops_all ?? '?'} all cores), copy ${peak.copy_gbs_native_1t ?? '?'} GB/s native, ${peak.copy_gbs_js_1t} GB/s TypedArray.set` +
+        (peak.notice ? ` (${peak.notice})` : ''),
+    );
+  }
+
+  const contestants: Contestant[] = [];
+  const absent: Absent[] = [];
+  for (const name of opts.backends) {
+    const c = await loadTesseraBackend(name);
+    (isAbsent(c) ? absent : contestants).push(c as never);
+  }
+  for (const id of opts.peers) {
+    const c = await loadPeer(id, opts);
+    (isAbsent(c) ? absent : contestants).push(c as never);
+  }
+  for (const c of contestants) log(`contestant ${c.id} (${c.kind}, ${c.threads} thread${c.threads === 1 ? '' : 's'}): ${c.detail}`);
+  for (const a of absent) log(`unavailable ${a.id}: ${a.reason}`);
+
+  const report: BenchReport = {
+    command: opts.command ?? '',
+    started,
+    finished: started,
+    machine,
+    peak,
+    options: {
+      suites: opts.suites, backends: opts.backends, peers: opts.peers, params: opts.params ?? {},
+      warmup: opts.warmup, minRuns: opts.minRuns, maxRuns: opts.maxRuns, caseBudgetMs: opts.caseBudgetMs, maxRunMs: opts.maxRunMs,
+    },
+    contestants: contestants.map(({ id, kind, threads, detail }) => ({ id, kind, threads, detail })),
+    absent,
+    records: [],
+    unavailable: [],
+    suites: [],
+  };
+  try {
+    for (const name of opts.suites) {
+      const suite = findSuite(name)!;
+      report.suites.push({ name: suite.name, description: suite.description, ...(suite.scaling ? { scaling: { ...suite.scaling } } : {}) });
+      if (suite.unavailable) {
+        report.unavailable.push({ suite: suite.name, reason: suite.unavailable });
+        log(`${suite.name}: ${suite.unavailable}`);
+        continue;
+      }
+      for (const c of suite.cases(opts.params ?? {})) {
+        log(`${suite.name} ${c.name}`);
+        const { records, unavailable } = await measureCase(suite, c, contestants, opts, peak);
+        report.records.push(...records);
+        report.unavailable.push(...unavailable);
+      }
+    }
+  } finally {
+    for (const c of contestants) await c.close();
+  }
+  report.finished = new Date().toISOString();
+  return report;
+}
