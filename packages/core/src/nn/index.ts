@@ -13,3 +13,4 @@ export { Conv1d, Conv2d, type ConvOptions, type Padding } from './conv.js';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, type MaxPoolOptions, type AvgPoolOptions } from './pool.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, RMSNorm, GroupNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
 export { Embedding, Dropout, type EmbeddingOptions } from './sparse.js';
+export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type SimpleRNNOptions } from './rnn.js';

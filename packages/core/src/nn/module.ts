@@ -212,6 +212,28 @@ export class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
     return this;
   }
 
+  /** The submodule at a dotted path such as `'layers.0'` ('' is this module). */
+  getSubmodule(target: string): AnyModule {
+    if (target === '') return this;
+    let m: AnyModule = this;
+    for (const part of target.split('.')) {
+      const next = m.ownEntries().find(([n]) => n === part)?.[1];
+      if (!(next instanceof Module)) throw new ValueError(`getSubmodule: ${m.constructor.name} has no submodule '${part}' (path '${target}').`);
+      m = next;
+    }
+    return m;
+  }
+
+  /** The parameter at a dotted path such as `'layers.0.weight'`. */
+  getParameter(target: string): Parameter {
+    const cut = target.lastIndexOf('.');
+    const owner = this.getSubmodule(cut < 0 ? '' : target.slice(0, cut));
+    const name = target.slice(cut + 1);
+    const p = owner.ownEntries().find(([n]) => n === name)?.[1];
+    if (!(p instanceof Parameter)) throw new ValueError(`getParameter: ${owner.constructor.name} has no parameter '${name}' (path '${target}').`);
+    return p;
+  }
+
   // ---- Modes and gradients ----
 
   /** Set training mode on this module and every descendant. */
