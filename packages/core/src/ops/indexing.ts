@@ -1,8 +1,9 @@
 /** Indexing: gather, indexSelect, scatterAdd, oneHot, tril/triu, sort, argsort, topk. */
 import { composite, record } from '../autograd.js';
 import { DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
-import { normalizeAxis } from '../shape.js';
+import { normalizeAxis, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { pad } from './combine.js';
 import { arange } from './creation.js';
 import { cast, eq, le, sub, where } from './elementwise.js';
 import { backendOf, empty, filled } from './helpers.js';
@@ -67,7 +68,13 @@ export function scatterAdd(x: Tensor, axis: number, index: Tensor, src: Tensor):
     const srcView = { ...src.kernelView(), shape: index.shape };
     backend.scatterAdd(index.kernelView(), srcView, a, out.kernelView());
   }
-  return record('scatterAdd', out, [x, src], (g) => [g, src.requiresGrad ? gather(g, a, index) : null]);
+  // src elements outside index's extent are never read: their gradient is zero.
+  const srcGrad = (g: Tensor): Tensor => {
+    const part = gather(g, a, index);
+    if (shapesEqual(part.shape, src.shape)) return part;
+    return pad(part, index.shape.flatMap((_, i) => [0, src.shape[index.rank - 1 - i] - index.shape[index.rank - 1 - i]]));
+  };
+  return record('scatterAdd', out, [x, src], (g) => [g, src.requiresGrad ? srcGrad(g) : null]);
 }
 
 /** One-hot encoding of int32 class indices along a new last axis (int32 like torch; or pass dtype). */
