@@ -246,11 +246,14 @@ function extremum(op: 'maximum' | 'minimum', a: Operand, b: Operand): Tensor {
   });
 }
 
-/** Python-style remainder: the result has the divisor's sign. Not differentiable in b. */
+/** Python-style remainder: the result has the divisor's sign. d/db = -floor(a / b), as in PyTorch. */
 export function remainder(a: Tensor, b: Operand): Tensor {
   checkTensor('remainder', a);
   const out = runBinary('mod', a, b);
-  return record('remainder', out, [a], (g) => [sumToShape(g, a.shape)]);
+  return record('remainder', out, inputs(a, b), (g) => [
+    a.requiresGrad ? sumToShape(g, a.shape) : null,
+    b instanceof Tensor && b.requiresGrad ? sumToShape(neg(mul(g, floor(div(a, b)))), b.shape) : null,
+  ]);
 }
 
 function comparison(op: BinaryOp) {
