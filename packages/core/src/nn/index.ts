@@ -14,3 +14,11 @@ export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, Adaptive
 export { BatchNorm1d, BatchNorm2d, LayerNorm, RMSNorm, GroupNorm, type BatchNormOptions, type LayerNormOptions } from './normalization.js';
 export { Embedding, Dropout, type EmbeddingOptions } from './sparse.js';
 export { RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, type RNNOptions, type SimpleRNNOptions } from './rnn.js';
+export {
+  MultiHeadAttention, MultiheadAttention, generateSquareSubsequentMask,
+  type MultiHeadAttentionOptions, type MultiHeadAttentionForwardOptions,
+} from './attention.js';
+export {
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder,
+  type TransformerLayerOptions, type EncoderForwardOptions, type DecoderForwardOptions, type Activation,
+} from './transformer.js';
