@@ -7,6 +7,7 @@
 import type { Backend } from '../backend.js';
 import { formatShape, ValueError } from '../errors.js';
 import { noGrad } from '../autograd.js';
+import { fromArray } from '../ops/creation.js';
 import { getRngState, setRngState } from '../runtime.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -177,8 +178,13 @@ export function loadTensorsInto(target: Record<string, Tensor>, source: Record<s
     for (const [k, t] of Object.entries(target)) {
       const s = source[k];
       if (t.size === 0) continue;
-      if (s.backend === t.backend) t.backend.copy(s.kernelView(), t.kernelView());
-      else t.backend.write(t.storage.buffer, s.dataSync(), t.offset);
+      if (s.backend === t.backend) {
+        t.backend.copy(s.kernelView(), t.kernelView());
+      } else {
+        const moved = fromArray(s.dataSync(), s.shape, { dtype: s.dtype, backend: t.backend });
+        t.backend.copy(moved.kernelView(), t.kernelView());
+        moved.dispose();
+      }
     }
   });
 }
