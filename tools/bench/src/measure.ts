@@ -137,7 +137,7 @@ export async function measureCase(
     };
     if (c.flops) {
       rec.gflops = round4(c.flops / (s.median * 1e6));
-      const p = peakFor(peak, lane.contestant.threads);
+      const p = lane.contestant.device === 'gpu' ? undefined : peakFor(peak, lane.contestant.threads);
       if (p) rec.fraction_of_fma_peak = round4(rec.gflops / p);
     }
     if (c.tokens) rec.tokens_per_s = round4(c.tokens / (s.median / 1000));

@@ -4,7 +4,7 @@ import { machineInfo } from './machine.js';
 import { type MeasureOptions, measureCase } from './measure.js';
 import { measurePeak } from './peak.js';
 import { loadPythonPeer } from './peers/python.js';
-import { loadTfjsPeer, type TfjsPeerId } from './peers/tfjs.js';
+import { loadTfjsPeer, prepareWebGpuEnv, type TfjsPeerId } from './peers/tfjs.js';
 import { findSuite, SUITES } from './suites/index.js';
 import { loadTesseraBackend } from './tessera.js';
 import type { Absent, BenchReport, Contestant } from './types.js';
@@ -75,6 +75,7 @@ export async function runBench(options: Partial<BenchOptions> = {}): Promise<Ben
     );
   }
 
+  prepareWebGpuEnv({ allowEmulatedGpu: opts.allowEmulatedGpu });
   const contestants: Contestant[] = [];
   const absent: Absent[] = [];
   for (const name of opts.backends) {

@@ -59,6 +59,7 @@ export function tesseraContestant(backend: Backend, id = backend.name): Contesta
     id,
     kind: 'backend',
     threads,
+    device: /gpu/i.test(backend.name) ? 'gpu' : 'cpu',
     detail,
     async prepare(suite: Suite, c: CaseSpec): Promise<Workload> {
       if (!suite.tessera) throw new Unavailable(`suite ${suite.name} has no Tessera implementation`);

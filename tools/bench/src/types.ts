@@ -78,6 +78,8 @@ export interface Contestant {
   readonly kind: ContestantKind;
   /** Threads it computes with, as far as it can tell. */
   readonly threads: number;
+  /** Where it computes; GPU results are not read against the CPU's FMA peak. */
+  readonly device?: 'cpu' | 'gpu';
   /** Free-form detail for the report: version, adapter, BLAS kernel. */
   readonly detail: string;
   prepare(suite: Suite, c: CaseSpec): Promise<Workload>;

@@ -119,3 +119,29 @@ describe('bench harness', () => {
     expect(md).not.toContain('## Summary');
   });
 });
+
+describe('suites on the cpu backend', () => {
+  it('run every Tessera workload at a tiny size without leaking tensors', async () => {
+    const { SUITES, tesseraContestant } = await import('@tessera/bench');
+    const { createCpuBackend } = await import('@tessera/backend-cpu');
+    const { memory } = await import('@tessera/core');
+    const backend = createCpuBackend();
+    const cpu = tesseraContestant(backend, 'cpu-test');
+    const tiny: Record<string, number[]> = { N: [8], B: [2], C: [2], O: [3], H: [5], K: [3], BH: [2], T: [4], D: [4] };
+    const ran: string[] = [];
+    for (const suite of SUITES) {
+      for (const c of suite.cases(tiny)) {
+        const before = memory().backends[backend.name]?.tensors ?? 0;
+        const w = await cpu.prepare(suite, c);
+        for (let i = 0; i < 2; i++) {
+          await w.before?.();
+          await w.run();
+        }
+        await w.dispose();
+        expect(memory().backends[backend.name]?.tensors ?? 0, `${suite.name} ${c.name}`).toBe(before);
+        ran.push(suite.name);
+      }
+    }
+    expect(new Set(ran)).toEqual(new Set(['matmul', 'mlp', 'conv', 'cnn', 'attention']));
+  });
+});

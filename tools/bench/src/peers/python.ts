@@ -91,7 +91,10 @@ function serverEnv(lib: PythonLib, threads: number): { env: NodeJS.ProcessEnv; n
   if (lib === 'torch') {
     // torch's own thread pool does the work; OpenBLAS threads on top of it fight over the cores.
     env.OPENBLAS_NUM_THREADS = '1';
-    notes.push('OPENBLAS_NUM_THREADS=1');
+    // OpenMP's default spin-waiting collapses (10x and worse) when another process holds a
+    // core of a small shared machine: a spinning thread waits on a descheduled one.
+    env.OMP_WAIT_POLICY ??= 'PASSIVE';
+    notes.push('OPENBLAS_NUM_THREADS=1', `OMP_WAIT_POLICY=${env.OMP_WAIT_POLICY}`);
   } else {
     env.OPENBLAS_NUM_THREADS = String(threads);
     // Set on some machines to dodge old OpenBLAS bugs; they slow a current numpy. Unset both

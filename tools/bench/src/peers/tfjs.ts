@@ -41,17 +41,25 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const EMULATED = /swiftshader|llvmpipe|lavapipe|software|cpu/i;
-
-async function setUpWebGpu(opts: TfjsLoadOptions): Promise<string> {
-  const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
-  if (opts.allowEmulatedGpu && !process.env.VK_ICD_FILENAMES && existsSync(icd)) process.env.VK_ICD_FILENAMES = icd;
+/**
+ * Environment Dawn reads when it starts (so set before any WebGPU backend, ours or tfjs's,
+ * loads): a private XDG_RUNTIME_DIR, which the Vulkan loader wants, and, when emulation is
+ * allowed, SwiftShader's Vulkan driver from Debian's chromium (lavapipe does not work with Dawn).
+ */
+export function prepareWebGpuEnv(opts: TfjsLoadOptions): void {
   if (!process.env.XDG_RUNTIME_DIR) {
-    // Dawn's Vulkan loader complains on stderr without one; it wants a private directory.
     const dir = join(tmpdir(), `tessera-bench-xdg-${process.getuid?.() ?? 0}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     process.env.XDG_RUNTIME_DIR = dir;
   }
+  const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
+  if (opts.allowEmulatedGpu && !process.env.VK_ICD_FILENAMES && existsSync(icd)) process.env.VK_ICD_FILENAMES = icd;
+}
+
+const EMULATED = /swiftshader|llvmpipe|lavapipe|software|cpu/i;
+
+async function setUpWebGpu(opts: TfjsLoadOptions): Promise<string> {
+  prepareWebGpuEnv(opts);
   const g = globalThis as Record<string, unknown>;
   if (!(g.navigator as { gpu?: unknown } | undefined)?.gpu) {
     const dawn = (await import('webgpu')) as unknown as { create(flags: string[]): GPU; globals: Record<string, unknown> };
@@ -126,6 +134,7 @@ async function makeTfjsPeer(id: TfjsPeerId, opts: TfjsLoadOptions): Promise<Cont
     id,
     kind: 'peer',
     threads,
+    device: tfBackend === 'webgpu' ? 'gpu' : 'cpu',
     detail,
     async prepare(suite: Suite, c: CaseSpec): Promise<Workload> {
       if (!suite.tfjs) throw new Unavailable(`suite ${suite.name} has no TensorFlow.js implementation`);
