@@ -46,11 +46,14 @@ function label(c: Contestant): Pick<BenchRecord, 'backend' | 'peer'> {
   return c.kind === 'backend' ? { backend: c.id } : { peer: c.id };
 }
 
-/** The FMA peak (GFLOP/s) of `threads` cores, from the measured one-thread and all-core figures. */
+/**
+ * The FMA peak (GFLOP/s) of `threads` cores: the one-core figure times the cores used. The
+ * all-core measurement is only a check; on a shared machine it comes out low whenever
+ * another job holds a core, which would flatter every multi-threaded contestant.
+ */
 export function peakFor(peak: PeakInfo | null, threads: number): number | undefined {
   if (!peak?.fma_gflops_1t) return undefined;
-  if (peak.fma_gflops_all && peak.fma_threads && threads >= peak.fma_threads) return peak.fma_gflops_all;
-  return peak.fma_gflops_1t * Math.max(1, threads);
+  return peak.fma_gflops_1t * Math.min(Math.max(1, threads), peak.fma_threads ?? threads);
 }
 
 /** Measure `c` of `suite` on every contestant, interleaved; failures become unavailable records. */

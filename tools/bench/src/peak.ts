@@ -84,6 +84,9 @@ export function measurePeak(threads = cpus().length): PeakInfo {
   info.fma_isa = wide ? 'AVX-512' : 'AVX2';
   info.avx2_fma_gflops_1t = round(out.avx2_fma_gflops_1t);
   if (out.avx512) info.avx512_fma_gflops_1t = round(out.avx512_fma_gflops_1t);
+  if (out.threads > 1 && info.fma_gflops_all < 0.8 * out.threads * info.fma_gflops_1t) {
+    info.notice = `the ${out.threads}-core FMA figure is under ${out.threads}× the one-core figure: other work held a core while it ran; fractions of peak use ${out.threads}× the one-core figure`;
+  }
   info.copy_gbs_native_1t = round(out.copy_gbs_1t);
   info.copy_gbs_native_all = round(out.copy_gbs_all);
   return info;

@@ -51,7 +51,8 @@ function unavailableLines(items: readonly UnavailableRecord[]): string {
   return [...grouped.entries()]
     .map(([key, cases]) => {
       const [id, reason] = key.split('\u0000');
-      return `- ${id ? `**${id}**` : 'suite'}${cases.length ? ` (${cases.join(', ')})` : ''}: ${reason}`;
+      if (!id) return `_${reason[0].toUpperCase()}${reason.slice(1)}._`;
+      return `- **${id}**${cases.length ? ` (${cases.join(', ')})` : ''}: ${reason}`;
     })
     .join('\n');
 }
@@ -101,7 +102,7 @@ export function renderMarkdown(report: BenchReport, opts: MarkdownOptions = {}):
   if (p) {
     out.push('## Physical limits (measured at bench time)\n');
     out.push(
-      'FMA peak: independent float32 FMA chains in C (assets/peak.c, `gcc -O3 -mavx2 -mfma`), best of 7. Copy bandwidth: a 256 MiB copy, counting bytes read plus bytes written (the STREAM convention). "% of FMA peak" in the tables is GFLOP/s over this peak for the contestant\'s thread count.\n',
+      'FMA peak: independent float32 FMA chains in C (assets/peak.c, `gcc -O3 -mavx2 -mfma`), best of 7. Copy bandwidth: a 256 MiB copy, counting bytes read plus bytes written (the STREAM convention). "% of FMA peak" in the tables is GFLOP/s over the one-core peak times the contestant\'s thread count.\n',
     );
     const rows: string[][] = [];
     if (p.fma_gflops_1t !== undefined) {
@@ -157,6 +158,7 @@ export function renderMarkdown(report: BenchReport, opts: MarkdownOptions = {}):
       `Each case runs ${report.options.warmup} untimed warm-up round(s), then timed rounds in which every contestant runs once in turn (A B C A B C …), so drift of the machine lands on all of them alike and cancels in the ratios.`,
       `Each contestant gets between ${report.options.minRuns} and ${report.options.maxRuns} timed runs, as many as its share of a ${Number(report.options.caseBudgetMs) / 1000} s budget per case allows; a contestant whose warm-up run takes over ${Number(report.options.maxRunMs) / 1000} s is reported from that single run (marked †).`,
       'A run ends only when its result is complete: Tessera and TensorFlow.js runs await the data of the output (for train steps, of the last updated parameter, which on a GPU queue comes after all the step\'s work). PyTorch and numpy run in a long-lived `/usr/bin/python3` server, one JSON-lines request per run, and time the run in-process with `perf_counter`, so the pipe\'s latency is not counted against them.',
+      'Thread counts differ and are in the tables: torch and numpy use every core (`--python-threads 1` compares per core), the Tessera cpu backend, tfjs and tfjs-wasm (in Node) one.',
       'Reported: median and the 10th/90th percentiles of the timed runs; GFLOP/s from the case\'s operation count (a multiply-add counts 2) over the median.',
     ].join('\n\n') + '\n',
   );
