@@ -103,6 +103,13 @@ export class Tensor {
     liveStats(this.held.backend).tensors--;
     this.storage.release();
     for (const scope of scopeStack) scope.delete(this);
+    // Temporaries a composite op kept for its backward die with its output when no backward
+    // freed them (forward-only use, or a branch that never reached the loss).
+    const owned = this.node?.owned;
+    if (owned) {
+      this.node!.owned = undefined;
+      for (const t of owned) t.dispose();
+    }
   }
 
   [Symbol.dispose](): void {
