@@ -22,3 +22,6 @@ export {
   TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder,
   type TransformerLayerOptions, type EncoderForwardOptions, type DecoderForwardOptions, type Activation,
 } from './transformer.js';
+export {
+  MSELoss, L1Loss, HuberLoss, SmoothL1Loss, KLDivLoss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss,
+} from './loss.js';

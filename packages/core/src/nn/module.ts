@@ -54,9 +54,8 @@ export function copyInto(target: Tensor, src: Tensor, op = 'copyInto'): void {
   });
 }
 
-/** A `Module` of any signature, for containers and tree walks. */
-// biome-ignore lint/suspicious/noExplicitAny: method parameters are bivariant, so any module fits.
-export type AnyModule = Module<any[], unknown>;
+/** A `Module` of any signature, for containers and tree walks (call it through its own type). */
+export type AnyModule = Module<never, unknown>;
 
 /** What {@link Module.loadStateDict} reports when not strict. */
 export interface LoadResult {

@@ -8,7 +8,7 @@ import { select } from '../ops/views.js';
 import { embedding } from './functional.js';
 import * as init from './init.js';
 import { checkPositiveInt, checkProbability, newParameter } from './layer-utils.js';
-import { copyInto, Module, Parameter } from './module.js';
+import { copyInto, Module, type Parameter } from './module.js';
 
 export interface EmbeddingOptions {
   /** This row starts at zero and gets no gradient (negative counts from the end). */
