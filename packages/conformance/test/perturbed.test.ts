@@ -1,0 +1,45 @@
+import type { Backend, UnaryOp, View } from '@tessera/core';
+import { createCpuBackend } from '@tessera/backend-cpu';
+import { describe, expect, it } from 'vitest';
+import { runConformance } from '../src/index.js';
+
+/**
+ * A deliberately wrong kernel: the cpu backend with exp's results scaled by (1 + 1e-3).
+ * Everything else is delegated untouched.
+ */
+function perturbedExpBackend(): Backend {
+  const inner = createCpuBackend();
+  const scale = inner.alloc(1, 'float32');
+  inner.write(scale, new Float32Array([1 + 1e-3]));
+  const wrapper: Backend = Object.create(inner) as Backend;
+  Object.defineProperty(wrapper, 'name', { value: 'cpu-bad-exp' });
+  wrapper.unary = (op: UnaryOp, x: View, out: View): void => {
+    inner.unary(op, x, out);
+    if (op === 'exp') inner.binary('mul', out, { buffer: scale, shape: out.shape, strides: out.shape.map(() => 0), offset: 0, dtype: 'float32' }, out);
+  };
+  return wrapper;
+}
+
+describe('the suite catches a wrong kernel', () => {
+  it('fails every check of exp (and of logsumexp, built on it) while unrelated ops pass', async () => {
+    const ops = ['exp', 'logsumexp', 'log', 'sigmoid', 'add', 'mul', 'sum', 'matmul', 'relu', 'tanh', 'softmax'];
+    const results = await runConformance(perturbedExpBackend(), { ops, size: 'small' });
+    const of = (op: string) => results.filter((r) => r.op === op && !r.skipped);
+    for (const op of ops) expect(of(op).length, `${op} produced no results`).toBeGreaterThan(0);
+
+    // exp: every check type fails somewhere, and every forward case with a non-empty float output fails.
+    const exp = of('exp');
+    for (const check of ['forward', 'finiteDiff', 'torch'] as const) {
+      expect(exp.some((r) => r.check === check && !r.pass), `exp ${check} was not caught`).toBe(true);
+    }
+    const expForward = exp.filter((r) => r.check === 'forward' && !/empty|special|int32/.test(r.case));
+    expect(expForward.every((r) => !r.pass), expForward.filter((r) => r.pass).map((r) => r.case).join(', ')).toBe(true);
+    expect(exp.filter((r) => !r.pass).every((r) => r.maxRelErr > 5e-4)).toBe(true);
+    expect(of('logsumexp').some((r) => !r.pass)).toBe(true);
+
+    // Ops that never call the exp kernel (cpu has its own sigmoid, tanh and fused softmax) still pass.
+    const others = results.filter((r) => !['exp', 'logsumexp'].includes(r.op));
+    const failed = others.filter((r) => !r.pass).map((r) => `${r.op}/${r.case}/${r.check}: ${r.message}`);
+    expect(failed).toEqual([]);
+  });
+});

@@ -1,0 +1,3 @@
+import { tesseraProject } from '../../vitest.shared.js';
+
+export default tesseraProject();
