@@ -93,6 +93,12 @@ describe('training with nn layers', () => {
     use(f64);
     expectClose(model.call(det([2, 1, 8, 8], 1)), expected, { rtol: 1e-5, atol: 1e-6 });
     use(cpu);
+    const a = new nn.Linear(2, 2);
+    const tied = new nn.Sequential(a, new nn.Linear(2, 2));
+    (tied.get(1) as nn.Linear).weight = a.weight;
+    tied.to(f64);
+    expect((tied.get(1) as nn.Linear).weight).toBe(a.weight);
+    expect(tied.parameters()).toHaveLength(3);
   });
 
   it('loss modules equal the functional losses and keep class weights in the state dict', () => {

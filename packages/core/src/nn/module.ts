@@ -8,7 +8,7 @@
  */
 import type { Backend } from '../backend.js';
 import { noGrad } from '../autograd.js';
-import { BackendError, DTypeError, formatShape, ShapeError, ValueError } from '../errors.js';
+import { BackendError, formatShape, ShapeError, ValueError } from '../errors.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { fromArray } from '../ops/creation.js';
@@ -340,19 +340,27 @@ export class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
    * optimizer after moving. Needs a source backend that reads synchronously.
    */
   to(backend: Backend): this {
+    // One replacement per tensor, so tied weights stay tied.
+    const moved = new Map<Tensor, Tensor>();
     for (const m of this.modules()) {
       for (const [name, v] of m.ownEntries()) {
         if (!(v instanceof Tensor) || v.backend === backend) continue;
         const isParam = v instanceof Parameter;
         if (!isParam && !m.#buffers.has(name)) continue;
-        if (!v.backend.readSync) throw new BackendError(`Module.to: backend '${v.backend.name}' reads asynchronously; move tensors with await tensor.data() instead.`);
-        if (v.dtype !== 'float32' && isParam && v.requiresGrad) throw new DTypeError(`Module.to: parameter ${name} has dtype ${v.dtype}.`);
-        const moved = fromArray(v.backend.readSync(v.kernelView()), v.shape, { dtype: v.dtype, backend });
-        const replacement = isParam ? new Parameter(moved, v.requiresGrad) : moved.keep();
-        if (isParam) moved.dispose();
+        let replacement = moved.get(v);
+        if (!replacement) {
+          if (!v.backend.readSync) throw new BackendError(`Module.to: backend '${v.backend.name}' reads asynchronously; move tensors with await tensor.data() instead.`);
+          const copy = fromArray(v.backend.readSync(v.kernelView()), v.shape, { dtype: v.dtype, backend });
+          replacement = isParam ? new Parameter(copy, v.requiresGrad) : copy.keep();
+          if (isParam) copy.dispose();
+          moved.set(v, replacement);
+        }
         (m as unknown as Record<string, unknown>)[name] = replacement;
-        v.dispose();
       }
+    }
+    for (const old of moved.keys()) {
+      old.zeroGrad();
+      old.dispose();
     }
     return this;
   }
