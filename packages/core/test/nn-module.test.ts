@@ -80,6 +80,49 @@ describe('nn.Module tree', () => {
     expect((m.layers.get(2) as nn.Linear).weight.grad).not.toBeNull();
   });
 
+  it('registers explicitly too; non-persistent buffers and #private fields stay out of the state dict', () => {
+    class Custom extends nn.Module {
+      readonly #cache = new nn.Linear(2, 2);
+      constructor() {
+        super();
+        this.registerParameter('alpha', zeros([3]));
+        this.registerBuffer('stats', zeros([2]));
+        this.registerBuffer('mask', zeros([4]), { persistent: false });
+        this.registerModule('proj', new nn.Linear(3, 1));
+      }
+      get cache(): nn.Linear {
+        return this.#cache;
+      }
+    }
+    const m = new Custom();
+    expect(m.cache.weight.requiresGrad).toBe(true);
+    expect(Object.keys(m.stateDict())).toEqual(['alpha', 'stats', 'proj.weight', 'proj.bias']);
+    expect([...m.namedBuffers()].map(([n]) => n)).toEqual(['stats', 'mask']);
+    expect(m.getParameter('proj.weight').shape).toEqual([1, 3]);
+    expect(m.getSubmodule('proj')).toBeInstanceOf(nn.Linear);
+    expect(() => m.getParameter('proj.nope')).toThrow(ValueError);
+    const survivors = tidy(() => {
+      m.registerBuffer('made', zeros([1]));
+      return 0;
+    });
+    expect(survivors).toBe(0);
+    expect((m as unknown as { made: Tensor }).made.isDisposed).toBe(false);
+  });
+
+  it('ModuleList and ModuleDict name their children by index and key', () => {
+    const list = new nn.ModuleList([new nn.Linear(1, 2), new nn.Linear(2, 3)]);
+    list.insert(0, new nn.Linear(4, 1));
+    expect(Object.keys(list.stateDict())).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '2.weight', '2.bias']);
+    expect((list.get(-1) as nn.Linear).outFeatures).toBe(3);
+    list.pop(0);
+    expect([...list].map((l) => (l as nn.Linear).inFeatures)).toEqual([1, 2]);
+    // Entries keep insertion order even for integer-like keys (a plain object literal would not).
+    const dict = new nn.ModuleDict<nn.AnyModule>([['encoder', new nn.Linear(2, 2)], ['10', new nn.ReLU()], ['decoder', new nn.Linear(2, 1)]]);
+    expect([...dict.namedChildren()].map(([k]) => k)).toEqual(['encoder', '10', 'decoder']);
+    expect(Object.keys(dict.stateDict())).toEqual(['encoder.weight', 'encoder.bias', 'decoder.weight', 'decoder.bias']);
+    expect(() => dict.get('missing')).toThrow(ValueError);
+  });
+
   it('prints the tree like PyTorch', () => {
     expect(new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU()).toString()).toBe(
       'Sequential(\n  (0): Linear(inFeatures=2, outFeatures=3, bias=true)\n  (1): ReLU()\n)',
