@@ -47,6 +47,8 @@ export class GpuContext {
   readonly pipelines: PipelineCache;
   /** Out-of-range index flags written by gather/scatterAdd: [op code, index, axis size, 0]. */
   readonly errorFlags: GPUBuffer;
+  /** Bound where a kernel's optional input (a bias, a weight) is absent. */
+  readonly dummy: GPUBuffer;
   readonly maxWorkgroups: number;
 
   constructor(
@@ -57,6 +59,7 @@ export class GpuContext {
     this.queue = new CommandQueue(device, this.pool, options.maxBatch);
     this.pipelines = new PipelineCache(device);
     this.errorFlags = device.createBuffer({ label: 'tessera index errors', size: 16, usage: TENSOR_USAGE });
+    this.dummy = device.createBuffer({ label: 'tessera absent input', size: 16, usage: TENSOR_USAGE });
     this.maxWorkgroups = device.limits.maxComputeWorkgroupsPerDimension;
   }
 
@@ -138,5 +141,6 @@ export class GpuContext {
   destroy(): void {
     this.pool.trim();
     this.errorFlags.destroy();
+    this.dummy.destroy();
   }
 }
