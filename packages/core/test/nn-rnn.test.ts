@@ -100,7 +100,7 @@ describe('recurrent layers match PyTorch', () => {
       'weight_ih_l0 [16,3]', 'weight_hh_l0 [16,4]', 'bias_ih_l0 [16]', 'bias_hh_l0 [16]',
       'weight_ih_l0_reverse [16,3]', 'weight_hh_l0_reverse [16,4]', 'bias_ih_l0_reverse [16]', 'bias_hh_l0_reverse [16]',
     ]);
-    expect(lstm.weight_ih_l1.shape).toEqual([16, 8]);
+    expect(lstm.getParameter('weight_ih_l1').shape).toEqual([16, 8]);
     run('lstm', lstm, det([2, 5, 3], 0));
   });
   it('GRU with an initial hidden state', () => {
@@ -115,7 +115,7 @@ describe('recurrent layers match PyTorch', () => {
   it('the cells give the same step as a one-layer network', () => {
     const lstm = new nn.LSTM(3, 4);
     const cell = new nn.LSTMCell(3, 4);
-    cell.loadStateDict({ weight_ih: lstm.weight_ih_l0, weight_hh: lstm.weight_hh_l0, bias_ih: lstm.bias_ih_l0, bias_hh: lstm.bias_hh_l0 });
+    cell.loadStateDict({ weight_ih: lstm.weight_ih_l0, weight_hh: lstm.weight_hh_l0, bias_ih: lstm.bias_ih_l0!, bias_hh: lstm.bias_hh_l0! });
     const x = det([3, 2, 3], 1);
     const [y] = lstm.call(x);
     let state: [Tensor, Tensor] | null = null;
@@ -123,7 +123,7 @@ describe('recurrent layers match PyTorch', () => {
     expectClose(state![0], Array.from(y.select(0, 2).dataSync()));
     const gru = new nn.GRU(3, 4);
     const gcell = new nn.GRUCell(3, 4);
-    gcell.loadStateDict({ weight_ih: gru.weight_ih_l0, weight_hh: gru.weight_hh_l0, bias_ih: gru.bias_ih_l0, bias_hh: gru.bias_hh_l0 });
+    gcell.loadStateDict({ weight_ih: gru.weight_ih_l0, weight_hh: gru.weight_hh_l0, bias_ih: gru.bias_ih_l0!, bias_hh: gru.bias_hh_l0! });
     expectClose(gcell.call(x.select(0, 0)), Array.from(gru.call(x)[0].select(0, 0).dataSync()));
   });
   it('initialises every parameter in U(-1/sqrt(hidden), 1/sqrt(hidden)) and checks state shapes', () => {
