@@ -38,7 +38,7 @@ export function renderMatrix(reports: readonly ConformanceReport[], ops: readonl
   for (const r of reports) {
     const failed = r.results.filter((x) => !x.pass);
     const skipped = r.results.filter((x) => x.skipped);
-    lines.push(`## ${r.backend}`, '', `${r.results.length - failed.length - skipped.length} passed, ${failed.length} failed, ${skipped.length} skipped.`, '');
+    lines.push(`## ${r.backend}`, '', `Checks: ${r.results.length - failed.length - skipped.length} pass, ${failed.length} fail, ${skipped.length} skipped.`, '');
     if (failed.length) {
       lines.push('Failures:', '');
       for (const f of failed) lines.push(`- \`${f.op}\` / ${f.case} / ${f.check}: ${f.message ?? ''}`);
@@ -55,5 +55,5 @@ export function renderMatrix(reports: readonly ConformanceReport[], ops: readonl
       lines.push('');
     }
   }
-  return lines.join('\n');
+  return `${lines.join('\n').trimEnd()}\n`;
 }

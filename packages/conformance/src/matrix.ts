@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   }
   if (files.length === 0) {
     const dir = new URL('../reports/', import.meta.url);
-    for (const f of (await readdir(dir)).sort()) if (f.endsWith('.json')) files.push(new URL(f, dir).pathname);
+    const names = (await readdir(dir)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    for (const f of names.sort()) files.push(new URL(`${f}.json`, dir).pathname);
   }
   const reports: ConformanceReport[] = [];
   for (const f of files) reports.push(JSON.parse(await readFile(f, 'utf8')) as ConformanceReport);

@@ -1,7 +1,7 @@
 import type { Backend, UnaryOp, View } from '@tessera/core';
 import { createCpuBackend } from '@tessera/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { runConformance } from '../src/index.js';
+import { entry, loadFixtures, runConformance, torchCheck } from '../src/index.js';
 
 /**
  * A deliberately wrong kernel: the cpu backend with exp's results scaled by (1 + 1e-3).
@@ -41,5 +41,34 @@ describe('the suite catches a wrong kernel', () => {
     const others = results.filter((r) => !['exp', 'logsumexp'].includes(r.op));
     const failed = others.filter((r) => !r.pass).map((r) => `${r.op}/${r.case}/${r.check}: ${r.message}`);
     expect(failed).toEqual([]);
+  });
+});
+
+describe('the torch check', () => {
+  it('compares gradients, not only values: a corrupted fixture gradient fails', async () => {
+    const fixtures = await loadFixtures();
+    const fc = fixtures.index.cases.find((c) => c.op === 'mul' && c.case === 'same-4x6')!;
+    const grad = fc.inputs[1].grad!;
+    const blob = fixtures.blob.slice();
+    const view = new DataView(blob.buffer);
+    view.setFloat32(grad.offset + 4 * 5, view.getFloat32(grad.offset + 4 * 5, true) + 0.01, true);
+    const backend = createCpuBackend();
+    const good = await torchCheck(entry('mul'), fc, fixtures, backend);
+    const bad = await torchCheck(entry('mul'), fc, { index: fixtures.index, blob }, backend);
+    expect(good.pass).toBe(true);
+    expect(bad.pass).toBe(false);
+    expect(bad.message).toContain('gradient of input 1');
+  });
+});
+
+describe('core without fused kernels', () => {
+  it('composes softmax, logSoftmax and layerNorm from primitives with the same results', async () => {
+    const inner = createCpuBackend();
+    const unfused: Backend = Object.create(inner) as Backend;
+    Object.defineProperty(unfused, 'name', { value: 'cpu-unfused' });
+    Object.defineProperty(unfused, 'fused', { value: undefined });
+    const results = await runConformance(unfused, { ops: ['softmax', 'logSoftmax', 'layerNorm', 'nn.LayerNorm'], size: 'small' });
+    expect(results.length).toBeGreaterThan(40);
+    expect(results.filter((r) => !r.pass).map((r) => `${r.op}/${r.case}/${r.check}: ${r.message}`)).toEqual([]);
   });
 });
