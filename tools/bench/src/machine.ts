@@ -1,6 +1,6 @@
 /** What machine the numbers came from: CPU model and flags, cores, memory, Node. */
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import type { MachineInfo } from './types.js';
 
 const INTERESTING = ['avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512_bf16', 'avx512_vnni', 'amx_tile', 'neon', 'asimd', 'sve'];
@@ -26,5 +26,6 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     flags,
+    load_start: Math.round(loadavg()[0] * 100) / 100,
   };
 }

@@ -1,4 +1,5 @@
 /** One invocation: measure the peaks, load the contestants, run every case of every suite. */
+import { loadavg } from 'node:os';
 import { ValueError } from '@tessera/core';
 import { machineInfo } from './machine.js';
 import { type MeasureOptions, measureCase } from './measure.js';
@@ -125,5 +126,6 @@ export async function runBench(options: Partial<BenchOptions> = {}): Promise<Ben
     for (const c of contestants) await c.close();
   }
   report.finished = new Date().toISOString();
+  report.machine.load_end = Math.round(loadavg()[0] * 100) / 100;
   return report;
 }

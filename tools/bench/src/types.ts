@@ -150,6 +150,9 @@ export interface MachineInfo {
   node: string;
   platform: string;
   flags: string[];
+  /** 1-minute load average when the run started and when it finished: how busy the shared machine was. */
+  load_start: number;
+  load_end?: number;
 }
 
 /** Everything one invocation produced: what `--json` writes. */

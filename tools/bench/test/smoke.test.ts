@@ -107,7 +107,7 @@ describe('bench harness', () => {
   it('renders a report without any measurement', () => {
     const empty: BenchReport = {
       command: 'pnpm bench', started: 't0', finished: 't1',
-      machine: { cpu: 'x', cores: 1, memory_gib: 1, node: 'v20', platform: 'linux x64', flags: [] },
+      machine: { cpu: 'x', cores: 1, memory_gib: 1, node: 'v20', platform: 'linux x64', flags: [], load_start: 0.5 },
       peak: { copy_gbs_js_1t: 10, notice: 'no native peak: gcc is not installed' },
       options: { warmup: 1, minRuns: 1, maxRuns: 1, caseBudgetMs: 1, maxRunMs: 1 },
       contestants: [], absent: [{ id: 'torch', kind: 'peer', reason: '/usr/bin/python3 not found' }],

@@ -96,7 +96,13 @@ export function renderMarkdown(report: BenchReport, opts: MarkdownOptions = {}):
 
   const m = report.machine;
   out.push('## Machine\n');
-  out.push(table(['CPU', 'cores', 'memory', 'Node', 'platform', 'SIMD flags'], [[m.cpu, String(m.cores), `${m.memory_gib} GiB`, m.node, m.platform, m.flags.join(' ') || '–']]));
+  const load = `${m.load_start ?? '–'} / ${m.load_end ?? '–'}`;
+  out.push(
+    table(
+      ['CPU', 'cores', 'memory', 'Node', 'platform', 'SIMD flags', 'load average at start / end'],
+      [[m.cpu, String(m.cores), `${m.memory_gib} GiB`, m.node, m.platform, m.flags.join(' ') || '–', load]],
+    ),
+  );
 
   const p = report.peak;
   if (p) {
