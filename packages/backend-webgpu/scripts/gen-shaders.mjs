@@ -18,7 +18,7 @@ export function generateShaderModule() {
     '',
   ];
   for (const file of files) {
-    const name = file.replace(/\.wgsl$/, '').replace(/[-.](\w)/g, (_, c) => c.toUpperCase());
+    const name = file.replace(/\.wgsl$/, '').replace(/[-._](\w)/g, (_, c) => c.toUpperCase());
     lines.push(`export const ${name} = ${JSON.stringify(readFileSync(join(dir, file), 'utf8'))};`);
   }
   return `${lines.join('\n')}\n`;
