@@ -11,6 +11,14 @@ import { noGrad } from '../autograd.js';
 
 type Axes = number | readonly number[];
 
+/**
+ * The axes to reduce: normalised, sorted, and empty for a 0-d tensor (which accepts axis 0 or
+ * -1 like PyTorch, but has no axis for a kernel to reduce).
+ */
+function reduceAxes(op: string, axes: Axes | undefined, rank: number): number[] {
+  return normalizeAxes(op, axes, rank).filter((a) => a < rank);
+}
+
 /** x's shape with each reduced axis set to 1. */
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -46,7 +54,7 @@ function checkNonEmpty(op: string, x: Tensor, axes: readonly number[]): void {
 /** Sum over `axes` (all when omitted). Integer and bool inputs sum to int32. */
 export function sum(x: Tensor, axes?: Axes, keepdim = false): Tensor {
   backendOf('sum', [x]);
-  const ax = normalizeAxes('sum', axes, x.rank);
+  const ax = reduceAxes('sum', axes, x.rank);
   const out = runReduce('sum', x, ax, keepdim);
   return record('sum', out, [x], (g) => [spread(g, x, ax)]);
 }
@@ -54,14 +62,14 @@ export function sum(x: Tensor, axes?: Axes, keepdim = false): Tensor {
 /** Mean over `axes`; integer inputs give float32. */
 export function mean(x: Tensor, axes?: Axes, keepdim = false): Tensor {
   backendOf('mean', [x]);
-  const ax = normalizeAxes('mean', axes, x.rank);
+  const ax = reduceAxes('mean', axes, x.rank);
   const n = ax.reduce((p, a) => p * x.shape[a], 1);
   return composite(() => div(sum(x.dtype === 'float32' ? x : cast(x, 'float32'), ax, keepdim), n));
 }
 
 export function prod(x: Tensor, axes?: Axes, keepdim = false): Tensor {
   backendOf('prod', [x]);
-  const ax = normalizeAxes('prod', axes, x.rank);
+  const ax = reduceAxes('prod', axes, x.rank);
   const out = runReduce('prod', x, ax, keepdim);
   return record('prod', out, [x], (g) => {
     // Exact with zeros: the gradient of x_i is the product of the others.
@@ -76,7 +84,7 @@ export function prod(x: Tensor, axes?: Axes, keepdim = false): Tensor {
 
 function extremum(op: 'max' | 'min', x: Tensor, axes: Axes | undefined, keepdim: boolean): Tensor {
   backendOf(op, [x]);
-  const ax = normalizeAxes(op, axes, x.rank);
+  const ax = reduceAxes(op, axes, x.rank);
   checkNonEmpty(op, x, ax);
   const out = runReduce(op, x, ax, keepdim);
   return record(op, out, [x], (g) => {
@@ -137,7 +145,7 @@ export interface VarOptions {
 /** Variance over `axes`, with Bessel's correction by default, like `torch.var`. */
 export function variance(x: Tensor, axes?: Axes, { correction = 1, keepdim = false }: VarOptions = {}): Tensor {
   backendOf('var', [x]);
-  const ax = normalizeAxes('var', axes, x.rank);
+  const ax = reduceAxes('var', axes, x.rank);
   const n = ax.reduce((p, a) => p * x.shape[a], 1);
   return composite(() => div(sum(square(sub(x, mean(x, ax, true))), ax, keepdim), Math.max(n - correction, 0)));
 }
@@ -149,7 +157,7 @@ export function std(x: Tensor, axes?: Axes, options: VarOptions = {}): Tensor {
 /** log(sum(exp(x))) over `axes`, computed stably by shifting by the maximum. */
 export function logsumexp(x: Tensor, axes?: Axes, keepdim = false): Tensor {
   backendOf('logsumexp', [x]);
-  const ax = normalizeAxes('logsumexp', axes, x.rank);
+  const ax = reduceAxes('logsumexp', axes, x.rank);
   checkNonEmpty('logsumexp', x, ax);
   return composite(() => {
     const shift = noGrad(() => {
