@@ -175,7 +175,9 @@ export function cumsum(x: Tensor, axis: number): Tensor {
   const a = normalizeAxis('cumsum', axis, x.rank);
   const input = x.dtype === 'bool' ? cast(x, 'int32') : x;
   const out = empty(backend, x.shape, input.dtype);
-  if (out.size > 0) backend.cumsum(input.kernelView(), x.rank === 0 ? 0 : a, out.kernelView());
+  // A 0-d tensor has no axis to scan: its cumulative sum is itself.
+  if (out.size > 0 && x.rank === 0) backend.copy(input.kernelView(), out.kernelView());
+  else if (out.size > 0) backend.cumsum(input.kernelView(), a, out.kernelView());
   if (input !== x) input.dispose();
   return record('cumsum', out, [x], (g) => {
     // Reverse cumulative sum: sum_{j >= i} g_j = total - cumsum(g)_i + g_i.
