@@ -129,6 +129,8 @@ export function reduceSamples(rng: Rng, ctx: SampleContext, g: Gen, opts: { empt
     { name: 'expanded-axis0', inputs: [X([1, 7], [expandView([5, 7])])], args: { ...e, axes: 0 } },
     { name: 'size1-axis-1x65', inputs: [X([1, 65])], args: { ...e, axes: 0 } },
     { name: 'vector-33', inputs: [X([33])], args: { ...e } },
+    // A 0-d tensor takes axis 0 (or -1) and reduces over nothing, as in PyTorch.
+    { name: 'scalar-axis0', inputs: [X([])], args: { ...e, axes: 0 } },
     { name: 'large-129x129-axis1', inputs: [X([129, 129])], args: { ...e, axes: 1 }, large: true },
   ];
   if (multi) {

@@ -77,8 +77,9 @@ export const reduceEntries: OpEntry[] = [
     dtypes: ['float32'],
     differentiable: true,
     samples: (rng, ctx) => [
-      ...reduceSamples(rng, ctx, gen.normal, { extra: {} }).filter((s) => !s.name.startsWith('size1')),
-      ...reduceSamples(rng, ctx, gen.normal, { extra: { correction: 0 }, multiAxis: false }).filter((s) => !s.name.startsWith('large')).map((s) => ({ ...s, name: `correction0/${s.name}` })),
+      // Not over one element (size-1 axis, 0-d): n - 1 = 0 gives NaN, checked against PyTorch only.
+      ...reduceSamples(rng, ctx, gen.normal, { extra: {} }).filter((s) => !/^(size1|scalar)/.test(s.name)),
+      ...reduceSamples(rng, ctx, gen.normal, { extra: { correction: 0 }, multiAxis: false }).filter((s) => !/^(large|scalar)/.test(s.name)).map((s) => ({ ...s, name: `correction0/${s.name}` })),
     ],
     fn: ([x], a) => T.variance(x, axesArg(a), { correction: (a.correction as number | undefined) ?? 1, keepdim: keep(a) }),
   },
@@ -88,8 +89,8 @@ export const reduceEntries: OpEntry[] = [
     differentiable: true,
     samples: (rng, ctx) => [
       // Not the expanded or size-1 cases: std is 0 there, where its gradient is undefined (NaN in PyTorch too).
-      ...reduceSamples(rng, ctx, gen.normal).filter((s) => !/^(size1|expanded)/.test(s.name)),
-      ...reduceSamples(rng, ctx, gen.normal, { extra: { correction: 0 }, multiAxis: false }).filter((s) => !/^(size1|expanded|large)/.test(s.name)).map((s) => ({ ...s, name: `correction0/${s.name}` })),
+      ...reduceSamples(rng, ctx, gen.normal).filter((s) => !/^(size1|expanded|scalar)/.test(s.name)),
+      ...reduceSamples(rng, ctx, gen.normal, { extra: { correction: 0 }, multiAxis: false }).filter((s) => !/^(size1|expanded|large|scalar)/.test(s.name)).map((s) => ({ ...s, name: `correction0/${s.name}` })),
     ],
     fn: ([x], a) => T.std(x, axesArg(a), { correction: (a.correction as number | undefined) ?? 1, keepdim: keep(a) }),
   },
