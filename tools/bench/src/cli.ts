@@ -3,10 +3,12 @@
  * pnpm bench [--suite matmul,conv,mlp,cnn,gpt-train,gpt-generate,attention] [--backends cpu,...]
  *            [--peers tfjs,tfjs-wasm,tfjs-webgpu,tfjs-node,torch,numpy] [--json out.json] ...
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, PEERS, runBench } from './run.js';
 import { NOISY_MACHINE_NOTE, writeReport } from './report/write.js';
 import { SUITES } from './suites/index.js';
+import type { BenchReport } from './types.js';
 
 const USAGE = `Usage: pnpm bench [options]
 
@@ -25,6 +27,7 @@ const USAGE = `Usage: pnpm bench [options]
   --no-peak            skip measuring the FMA peak and memory bandwidth
   --allow-emulated-gpu time WebGPU on a CPU-emulated adapter (SwiftShader) too
   --python-threads N   threads for torch and numpy (default: all cores)
+  --from-json FILE     re-render the markdown and charts of a saved run instead of measuring
   --quiet              print only the paths written
 `;
 
@@ -63,11 +66,23 @@ async function main(argv: string[]): Promise<void> {
       'allow-emulated-gpu': { type: 'boolean' },
       'python-threads': { type: 'string' },
       quiet: { type: 'boolean' },
+      'from-json': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (a.help) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (a['from-json']) {
+    const saved = JSON.parse(readFileSync(a['from-json'], 'utf8')) as BenchReport;
+    const written = writeReport(saved, {
+      json: a.json,
+      markdown: a.md ?? 'bench-results/latest.md',
+      svgDir: a['svg-dir'] ?? 'bench-results',
+      preface: NOISY_MACHINE_NOTE,
+    });
+    for (const p of written) process.stdout.write(`${p}\n`);
     return;
   }
   const params: Record<string, number[]> = {};

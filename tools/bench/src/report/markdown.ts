@@ -122,7 +122,7 @@ export function renderMarkdown(report: BenchReport, opts: MarkdownOptions = {}):
     }
     rows.push(['copy bandwidth, 1 thread (TypedArray.set in Node)', `${fmtNum(p.copy_gbs_js_1t)} GB/s`, '']);
     out.push(table(['what', 'measured', 'note'], rows));
-    if (p.notice) out.push(`${p.notice}\n`);
+    if (p.notice) out.push(`Note: ${p.notice}.\n`);
   }
 
   out.push('## Contestants\n');
