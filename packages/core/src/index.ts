@@ -32,3 +32,4 @@ export * from './losses/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
+export * from './training/index.js';
