@@ -9,6 +9,7 @@ export { Rng, f32, i32, bool, input, transposeView, permuteView, sliceView, expa
 export { DEFAULT_TOLERANCE, compareValues, toleranceFor, type Comparison } from './compare.js';
 export { gen, make, unarySamples, binarySamples, reduceSamples, specialSample, type Gen } from './samples.js';
 export { opTable, entry } from './table.js';
+export { optimizerTable, optimizerOpName, runOptimizer, type OptimizerEntry } from './optim.js';
 export {
   runConformance, runEntry, runSample, runTorch, runCustom, samplesFor, skipReason, gradMask,
   forwardCheck, finiteDiffCheck, torchCheck, ALL_CHECKS, type RunOptions, type EntryRunContext,

@@ -10,6 +10,7 @@ import { createCpuBackend } from '@tessera/backend-cpu';
 import { type Comparison, compareValues, mergeComparisons, toleranceFor } from './compare.js';
 import { type FixtureCase, type FixtureSet, fixtureInputs, fixtureTensor, loadFixtures } from './fixtures.js';
 import { Rng, numel } from './rng.js';
+import { type OptimizerEntry, optimizerOpName, optimizerTable, runOptimizer } from './optim.js';
 import { opTable } from './table.js';
 import { outputList, readF64, uploadInputs } from './tensors.js';
 import type { CheckName, CheckResult, OpEntry, Sample, SampleInput, SuiteSize } from './types.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   reference?: Backend;
   /** The table to run (default: the built-in one); lets tests and extensions add entries. */
   table?: readonly OpEntry[];
+  /** Optimizer trajectories checked against PyTorch (default: the built-in ones; op names `optim.<Name>`). */
+  optimizers?: readonly OptimizerEntry[];
   /** Called with each result as it is produced (progress output). */
   onResult?: (result: CheckResult) => void;
 }
@@ -424,9 +427,10 @@ export async function runEntry(entry: OpEntry, ctx: EntryRunContext): Promise<Ch
 /** Run the suite on `backend` and return every result (the CLI and the vitest suite both use this). */
 export async function runConformance(backend: Backend, options: RunOptions = {}): Promise<CheckResult[]> {
   const table = options.table ?? opTable;
+  const optimizers = options.optimizers ?? optimizerTable;
   const wanted = options.ops ? new Set(options.ops) : null;
   if (wanted) {
-    const unknown = [...wanted].filter((n) => !table.some((e) => e.name === n));
+    const unknown = [...wanted].filter((n) => !table.some((e) => e.name === n) && !optimizers.some((o) => optimizerOpName(o.name) === n));
     if (unknown.length) throw new Error(`runConformance: no table entry named ${unknown.join(', ')}`);
   }
   const checks = options.checks ?? ALL_CHECKS;
@@ -443,6 +447,15 @@ export async function runConformance(backend: Backend, options: RunOptions = {})
     for (const r of await runEntry(entry, ctx)) {
       results.push(r);
       options.onResult?.(r);
+    }
+  }
+  if (checks.includes('torch') && ctx.fixtures) {
+    for (const o of optimizers) {
+      if (wanted && !wanted.has(optimizerOpName(o.name))) continue;
+      for (const r of await runOptimizer(o, ctx.fixtures, backend)) {
+        results.push(r);
+        options.onResult?.(r);
+      }
     }
   }
   return results;

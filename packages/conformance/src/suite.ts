@@ -11,6 +11,7 @@ import { createCpuBackend } from '@tessera/backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureSet, loadFixtures } from './fixtures.js';
 import { ALL_CHECKS, type EntryRunContext, runCustom, runSample, runTorch, samplesFor, skipReason } from './run.js';
+import { optimizerOpName, optimizerTable, runOptimizer } from './optim.js';
 import { opTable } from './table.js';
 import type { CheckName, CheckResult, OpEntry, SuiteSize } from './types.js';
 
@@ -85,6 +86,15 @@ export function defineConformanceSuite(createBackend: () => Backend | Promise<Ba
         if (entry.custom) it('statistics', async () => record(await runCustom(entry, ctx)));
         if (checks.includes('torch')) it('torch fixtures', async () => record(await runTorch(entry, ctx)));
       });
+    }
+    if (checks.includes('torch')) {
+      for (const o of optimizerTable) {
+        const name = optimizerOpName(o.name);
+        if (options.ops && !options.ops.includes(name)) continue;
+        describe(name, () => {
+          it('trajectories match torch.optim', async () => record(await runOptimizer(o, ctx.fixtures!, ctx.backend)));
+        });
+      }
     }
   });
 }

@@ -1,7 +1,8 @@
 import type { Backend, UnaryOp, View } from '@tessera/core';
 import { createCpuBackend } from '@tessera/backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { entry, loadFixtures, runConformance, torchCheck } from '../src/index.js';
+import * as T from '@tessera/core';
+import { entry, loadFixtures, runConformance, runOptimizer, torchCheck } from '../src/index.js';
 
 /**
  * A deliberately wrong kernel: the cpu backend with exp's results scaled by (1 + 1e-3).
@@ -37,8 +38,11 @@ describe('the suite catches a wrong kernel', () => {
     expect(exp.filter((r) => !r.pass).every((r) => r.maxRelErr > 5e-4)).toBe(true);
     expect(of('logsumexp').some((r) => !r.pass)).toBe(true);
 
-    // Ops that never call the exp kernel (cpu has its own sigmoid, tanh and fused softmax) still pass.
-    const others = results.filter((r) => !['exp', 'logsumexp'].includes(r.op));
+    // Ops that never call the exp kernel (cpu has its own sigmoid, tanh and fused softmax) still
+    // pass; softmax of a 0-d tensor is core's exp(x - x), so that one case is caught too.
+    const usesExp = (r: { op: string; case: string }) => ['exp', 'logsumexp'].includes(r.op) || (r.op === 'softmax' && r.case === 'scalar');
+    expect(results.filter((r) => r.op === 'softmax' && !r.pass).map((r) => r.case)).toEqual(['scalar']);
+    const others = results.filter((r) => !usesExp(r));
     const failed = others.filter((r) => !r.pass).map((r) => `${r.op}/${r.case}/${r.check}: ${r.message}`);
     expect(failed).toEqual([]);
   });
@@ -62,13 +66,26 @@ describe('the torch check', () => {
 });
 
 describe('core without fused kernels', () => {
-  it('composes softmax, logSoftmax and layerNorm from primitives with the same results', async () => {
+  it('composes softmax, logSoftmax, layerNorm and the Adam step from primitives with the same results', async () => {
     const inner = createCpuBackend();
     const unfused: Backend = Object.create(inner) as Backend;
     Object.defineProperty(unfused, 'name', { value: 'cpu-unfused' });
     Object.defineProperty(unfused, 'fused', { value: undefined });
-    const results = await runConformance(unfused, { ops: ['softmax', 'logSoftmax', 'layerNorm', 'nn.LayerNorm'], size: 'small' });
+    const results = await runConformance(unfused, { ops: ['softmax', 'logSoftmax', 'layerNorm', 'nn.LayerNorm', 'optim.Adam', 'optim.AdamW'], size: 'small' });
     expect(results.length).toBeGreaterThan(40);
     expect(results.filter((r) => !r.pass).map((r) => `${r.op}/${r.case}/${r.check}: ${r.message}`)).toEqual([]);
+  });
+});
+
+describe('the optimizer check', () => {
+  it('catches a trajectory that drifts: SGD with a 1% larger learning rate fails', async () => {
+    const fixtures = await loadFixtures();
+    const backend = createCpuBackend();
+    const good = await runOptimizer({ name: 'SGD', create: (p, h) => new T.optim.SGD(p, h) }, fixtures, backend);
+    const bad = await runOptimizer({ name: 'SGD', create: (p, h) => new T.optim.SGD(p, { ...h, lr: (h.lr as number) * 1.01 }) }, fixtures, backend);
+    expect(good.length).toBeGreaterThan(1);
+    expect(good.every((r) => r.pass)).toBe(true);
+    expect(bad.every((r) => !r.pass)).toBe(true);
+    expect(bad[0].message).toContain('step 1');
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadFixtures, opTable, samplesFor, type Sample, type SampleInput } from '../src/index.js';
+import { loadFixtures, opTable, optimizerTable, samplesFor, type Sample, type SampleInput } from '../src/index.js';
 
 const coreOps = new URL('../../core/src/', import.meta.url);
 
@@ -130,6 +130,14 @@ describe('the conformance table', () => {
     const orphans = [...withFixture].filter((op) => !names.has(op));
     expect(orphans, `fixtures for unknown entries: ${orphans.join(', ')}`).toEqual([]);
     for (const c of fixtures.index.cases) expect(c.kind).toBe(opTable.find((e) => e.name === c.op)!.kind ?? 'op');
+  });
+
+  it('has trajectories for every optimizer entry, and entries for every trajectory', async () => {
+    const fixtures = await loadFixtures();
+    const names = new Set(optimizerTable.map((o) => o.name));
+    const withFixture = new Set(fixtures.index.optimizers.map((o) => o.optimizer));
+    expect([...names].filter((n) => !withFixture.has(n))).toEqual([]);
+    expect([...withFixture].filter((n) => !names.has(n))).toEqual([]);
   });
 
   it('keeps the committed fixture set small', async () => {
