@@ -102,8 +102,9 @@ export class Rng {
 
 // ---- Input builders used by the table ----
 
+/** A sample input; float data is rounded to float32 so every backend receives the same numbers. */
 export function input(dtype: DType, shape: number[], data: ArrayLike<number>, view?: ViewOp[], grad?: boolean): SampleInput {
-  const inp: SampleInput = { dtype, shape, data };
+  const inp: SampleInput = { dtype, shape, data: dtype === 'float32' ? Array.from(data, (v) => Math.fround(v)) : data };
   if (view) inp.view = view;
   if (grad !== undefined) inp.grad = grad;
   return inp;

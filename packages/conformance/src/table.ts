@@ -1,11 +1,11 @@
 /**
- * The conformance table: one entry per public op of @tessera/core (and per module, as they
- * land). Adding an op means adding one entry to the family file it belongs to.
+ * The conformance table: one entry per public op of @tessera/core, per loss, and per module. Adding an op means adding one entry to the family file it belongs to.
  */
 import { creationEntries } from './ops/creation.js';
 import { elementwiseEntries } from './ops/elementwise.js';
 import { indexingEntries } from './ops/indexing.js';
 import { linalgEntries } from './ops/linalg.js';
+import { lossEntries } from './ops/losses.js';
 import { moduleEntries } from './ops/modules.js';
 import { reduceEntries } from './ops/reduce.js';
 import { shapeEntries } from './ops/shape.js';
@@ -18,6 +18,7 @@ export const opTable: readonly OpEntry[] = [
   ...indexingEntries,
   ...linalgEntries,
   ...creationEntries,
+  ...lossEntries,
   ...moduleEntries,
 ];
 

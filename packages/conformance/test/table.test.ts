@@ -4,7 +4,7 @@ import { loadFixtures, opTable, optimizerTable, samplesFor, type Sample, type Sa
 
 const coreOps = new URL('../../core/src/', import.meta.url);
 
-/** Public ops of core: every function exported from the ops/*.ts files core's index re-exports. */
+/** Public ops of core: every function exported from the ops/*.ts files core's index re-exports, and every loss. */
 function coreOpExports(): string[] {
   const index = readFileSync(new URL('index.ts', coreOps), 'utf8');
   const files = [...index.matchAll(/export \* from '\.\/ops\/(\w+)\.js'/g)].map((m) => m[1]);
@@ -12,6 +12,11 @@ function coreOpExports(): string[] {
   for (const f of files) {
     const src = readFileSync(new URL(`ops/${f}.ts`, coreOps), 'utf8');
     for (const m of src.matchAll(/^export (?:async )?(?:function|const) (\w+)/gm)) names.push(m[1]);
+  }
+  // Losses: the value exports of losses/index.ts.
+  const losses = readFileSync(new URL('losses/index.ts', coreOps), 'utf8');
+  for (const m of losses.matchAll(/export \{([^}]*)\}/g)) {
+    for (const part of m[1].split(',').map((p) => p.trim()).filter(Boolean)) if (!part.startsWith('type ')) names.push(part);
   }
   return names;
 }
@@ -70,7 +75,7 @@ function nonContiguous(inp: SampleInput): boolean {
 }
 
 describe('the conformance table', () => {
-  it('has one entry per public op of @tessera/core', () => {
+  it('has one entry per public op and loss of @tessera/core', () => {
     const names = new Set(opTable.map((e) => e.name));
     const missing = coreOpExports().filter((n) => !NOT_OPS[n] && !names.has(ENTRY_NAME[n] ?? n));
     expect(missing, `core ops without a conformance entry: ${missing.join(', ')}`).toEqual([]);
