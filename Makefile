@@ -1,7 +1,7 @@
 # The README's two commands. Each runs tools/setup.sh first, so a fresh machine needs nothing else.
 export TURBO_TELEMETRY_DISABLED := 1
 
-.PHONY: setup demo test fixtures
+.PHONY: setup demo test fixtures bench
 
 setup:
 	@bash tools/setup.sh
@@ -15,3 +15,13 @@ test: setup
 	@find . -name test-results.json -not -path '*/node_modules/*' -delete
 	pnpm exec turbo run test --concurrency=1 --output-logs=new-only
 	@node tools/test-summary.mjs
+
+## fixtures: regenerate the PyTorch golden fixtures in tools/fixtures (needs Debian's python3-torch)
+fixtures:
+	@dpkg -s python3-torch python3-numpy >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-numpy)
+	/usr/bin/python3 tools/fixtures/generate.py
+
+## bench: the benchmark harness against the peers (installs PyTorch, numpy and OpenBLAS from Debian)
+bench: setup
+	@dpkg -s python3-torch python3-numpy libopenblas0-pthread >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-numpy libopenblas0-pthread)
+	pnpm bench
