@@ -34,19 +34,63 @@ export interface KernelSource {
   entry?: string;
 }
 
+/** WGSL for parameter word `i` read at a constant index. */
+export function param(i: number): string {
+  return `params.v[${i >> 2}].${'xyzw'[i & 3]}`;
+}
+
+/**
+ * `strided_offsets(i)`: each operand's element offset at row-major position `i` of a walk of
+ * `rank` axes (common.wgsl's layout: shape at 4, operand k at 12 + 9k). Unrolled, with every
+ * parameter at a constant index; the outermost axis needs no division since i < n.
+ */
+export function walkSource(rank: number, nops: number): string {
+  const lines = [`fn strided_offsets(i: u32) -> array<u32, NOPS> {`, '  var rem = i;'];
+  const init = Array.from({ length: nops }, (_, k) => param(12 + 9 * k));
+  lines.push(`  var off = array<u32, NOPS>(${init.join(', ')});`);
+  for (let d = rank - 1; d >= 0; d--) {
+    const size = param(4 + d);
+    const c = `c${d}`;
+    if (d > 0) lines.push(`  let ${c} = rem % ${size};`, `  rem = rem / ${size};`);
+    else lines.push(`  let ${c} = rem;`);
+    for (let k = 0; k < nops; k++) lines.push(`  off[${k}] += ${c} * ${param(13 + 9 * k + d)};`);
+  }
+  lines.push('  return off;', '}');
+  return lines.join('\n');
+}
+
+/** `reduced_offset(r)`: the offset of position r of a second walk, shape at `shapeAt`, strides at `stridesAt`. */
+export function reducedWalkSource(rank: number, shapeAt: number, stridesAt: number): string {
+  const lines = ['fn reduced_offset(r: u32) -> u32 {', '  var rem = r;', '  var off = 0u;'];
+  for (let d = rank - 1; d >= 0; d--) {
+    const size = param(shapeAt + d);
+    if (d > 0) lines.push(`  off += (rem % ${size}) * ${param(stridesAt + d)};`, `  rem = rem / ${size};`);
+    else lines.push(`  off += rem * ${param(stridesAt + d)};`);
+  }
+  lines.push('  return off;', '}');
+  return lines.join('\n');
+}
+
 /** The full WGSL text of a kernel. */
 export function assemble(src: KernelSource): string {
   const rank = src.rank ?? 0;
+  const nops = src.nops ?? 1;
   if (rank > MAX_RANK) throw new BackendError(`webgpu: a strided walk of rank ${rank} exceeds the supported ${MAX_RANK}`);
-  return [
+  const code = [
     `const WG = ${src.wg ?? 256}u;`,
     `const RANK = ${rank};`,
-    `const NOPS = ${src.nops ?? 1}u;`,
+    `const NOPS = ${nops}u;`,
     src.defs ?? '',
     shaders.common,
+    walkSource(rank, nops),
     shaders.math,
     src.body,
   ].join('\n');
+  // pu(12u) -> params.v[3].x: constant indices, never a dynamically indexed uniform.
+  return code.replace(/\bp([ufi])\((\d+)u\)/g, (_, kind: string, n: string) => {
+    const word = param(Number(n));
+    return kind === 'u' ? word : `bitcast<${kind === 'f' ? 'f32' : 'i32'}>(${word})`;
+  });
 }
 
 export class PipelineCache {

@@ -6,6 +6,7 @@
  */
 import { type ArgReduceOp, BackendError, type DType, type ReduceOp, ShapeError, type View } from '@tessera/core';
 import { type GpuContext, ParamBlock } from './context.js';
+import { reducedWalkSource } from './pipelines.js';
 import * as shaders from './shaders/generated.js';
 import { MAX_RANK, coalesce, contiguousStrides, normAxis, numel } from './strided.js';
 import { computeType, load, storageType, store } from './types.js';
@@ -80,7 +81,7 @@ export function reduce(ctx: GpuContext, op: ReduceOp, x: View, axes: readonly nu
     body: shaders.reduce,
     defs: [
       typeDefs(x.dtype, out.dtype),
-      `const RED_RANK = ${red.shape.length};`,
+      reducedWalkSource(red.shape.length, 40, 48),
       `fn init() -> C { return ${init}; }`,
       `fn combine(a: C, b: C) -> C { return ${combine}; }`,
     ].join('\n'),

@@ -20,68 +20,87 @@ fn epilogue(v: f32, bias_base: u32, m: u32, n: u32) -> f32 {
 
 // Tiled kernel: a 64 x 64 block of out per workgroup of 16 x 16 invocations, each holding a
 // 4 x 4 block of accumulators in registers (rows lid.y + 16 i, columns lid.x + 16 j, so
-// neighbouring invocations write neighbouring columns). K advances in slices of 16 staged in
-// workgroup memory, k-major so the inner loop reads rows of both tiles.
+// neighbouring invocations write neighbouring columns). K advances in slices of BK staged in
+// workgroup memory, k-major so the inner loop reads rows of both tiles. Everything per
+// invocation is unrolled with constant indices: indexing a local array with a loop variable
+// spills it to memory on some compilers (SwiftShader's among them).
 const BM = 64u;
 const BN = 64u;
-const BK = 16u;
-var<workgroup> As: array<f32, 1024>; // [BK][BM]
-var<workgroup> Bs: array<f32, 1024>; // [BK][BN]
+const BK = 32u;
+var<workgroup> As: array<f32, 2048>; // [BK][BM]: with Bs, the 16 KiB every device offers
+var<workgroup> Bs: array<f32, 2048>; // [BK][BN]
 
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+// Stages element e (0..2047) of both tiles: consecutive invocations load consecutive
+// addresses of whichever axis is contiguous.
+fn stage(e: u32, base_a: u32, base_b: u32, row0: u32, col0: u32, k0: u32) {
   let M = pu(1u);
   let N = pu(2u);
   let K = pu(3u);
+  var m = e % BM;
+  var ka = e / BM;
+  if (A_K_CONTIGUOUS) { m = e / BK; ka = e % BK; }
+  var av = 0.0;
+  if (row0 + m < M && k0 + ka < K) { av = A[base_a + (row0 + m) * pu(40u) + (k0 + ka) * pu(41u)]; }
+  As[ka * BM + m] = av;
+  var n = e / BK;
+  var kb = e % BK;
+  if (B_N_CONTIGUOUS) { n = e % BN; kb = e / BN; }
+  var bv = 0.0;
+  if (col0 + n < N && k0 + kb < K) { bv = B[base_b + (k0 + kb) * pu(42u) + (col0 + n) * pu(43u)]; }
+  Bs[kb * BN + n] = bv;
+}
+
+fn store_row(m: u32, n0: u32, acc: vec4<f32>, out_base: u32, bias_base: u32) {
+  let M = pu(1u);
+  let N = pu(2u);
+  if (m >= M) { return; }
+  let row = out_base + m * N;
+  if (n0 < N) { OUT[row + n0] = epilogue(acc.x, bias_base, m, n0); }
+  if (n0 + 16u < N) { OUT[row + n0 + 16u] = epilogue(acc.y, bias_base, m, n0 + 16u); }
+  if (n0 + 32u < N) { OUT[row + n0 + 32u] = epilogue(acc.z, bias_base, m, n0 + 32u); }
+  if (n0 + 48u < N) { OUT[row + n0 + 48u] = epilogue(acc.w, bias_base, m, n0 + 48u); }
+}
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let K = pu(3u);
   let batch = wid.z + pu(47u);
   let base = strided_offsets(batch);
-  let ars = pu(40u);
-  let acs = pu(41u);
-  let brs = pu(42u);
-  let bcs = pu(43u);
   let row0 = wid.y * BM;
   let col0 = wid.x * BN;
   let tid = lid.y * 16u + lid.x;
-  var acc: array<f32, 16>;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
   for (var k0 = 0u; k0 < K; k0 += BK) {
-    for (var i = 0u; i < 4u; i++) {
-      let e = tid + i * 256u;
-      // Consecutive invocations load consecutive addresses of whichever axis is contiguous.
-      var m = e % BM;
-      var ka = e / BM;
-      if (A_K_CONTIGUOUS) { m = e / BK; ka = e % BK; }
-      var av = 0.0;
-      if (row0 + m < M && k0 + ka < K) { av = A[base[0] + (row0 + m) * ars + (k0 + ka) * acs]; }
-      As[ka * BM + m] = av;
-      var n = e / BK;
-      var kb = e % BK;
-      if (B_N_CONTIGUOUS) { n = e % BN; kb = e / BN; }
-      var bv = 0.0;
-      if (col0 + n < N && k0 + kb < K) { bv = B[base[1] + (k0 + kb) * brs + (col0 + n) * bcs]; }
-      Bs[kb * BN + n] = bv;
-    }
+    stage(tid, base[0], base[1], row0, col0, k0);
+    stage(tid + 256u, base[0], base[1], row0, col0, k0);
+    stage(tid + 512u, base[0], base[1], row0, col0, k0);
+    stage(tid + 768u, base[0], base[1], row0, col0, k0);
+    stage(tid + 1024u, base[0], base[1], row0, col0, k0);
+    stage(tid + 1280u, base[0], base[1], row0, col0, k0);
+    stage(tid + 1536u, base[0], base[1], row0, col0, k0);
+    stage(tid + 1792u, base[0], base[1], row0, col0, k0);
     workgroupBarrier();
     for (var k = 0u; k < BK; k++) {
-      var a: array<f32, 4>;
-      var b: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) {
-        a[i] = As[k * BM + lid.y + 16u * i];
-        b[i] = Bs[k * BN + lid.x + 16u * i];
-      }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) { acc[i * 4u + j] = fma(a[i], b[j], acc[i * 4u + j]); }
-      }
+      let ra = k * BM + lid.y;
+      let rb = k * BN + lid.x;
+      let a = vec4<f32>(As[ra], As[ra + 16u], As[ra + 32u], As[ra + 48u]);
+      let b = vec4<f32>(Bs[rb], Bs[rb + 16u], Bs[rb + 32u], Bs[rb + 48u]);
+      acc0 = fma(vec4<f32>(a.x), b, acc0);
+      acc1 = fma(vec4<f32>(a.y), b, acc1);
+      acc2 = fma(vec4<f32>(a.z), b, acc2);
+      acc3 = fma(vec4<f32>(a.w), b, acc3);
     }
     workgroupBarrier();
   }
-  let out_base = pu(46u) + batch * M * N;
-  for (var i = 0u; i < 4u; i++) {
-    for (var j = 0u; j < 4u; j++) {
-      let m = row0 + lid.y + 16u * i;
-      let n = col0 + lid.x + 16u * j;
-      if (m < M && n < N) { OUT[out_base + m * N + n] = epilogue(acc[i * 4u + j], base[2], m, n); }
-    }
-  }
+  let out_base = pu(46u) + batch * pu(1u) * pu(2u);
+  let n0 = col0 + lid.x;
+  store_row(row0 + lid.y, n0, acc0, out_base, base[2]);
+  store_row(row0 + lid.y + 16u, n0, acc1, out_base, base[2]);
+  store_row(row0 + lid.y + 32u, n0, acc2, out_base, base[2]);
+  store_row(row0 + lid.y + 48u, n0, acc3, out_base, base[2]);
 }
 
 // Small kernel: one invocation per output element, for thin products (matrix-vector,

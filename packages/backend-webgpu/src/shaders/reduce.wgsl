@@ -2,24 +2,14 @@
 // common.wgsl (one step per output; out is dense in that order), the reduced axes a second
 // walk: shape at params[40..47], strides at [48..55], RED_RANK of them.
 //   [0] outputs  [1] reduced elements per output  [2] out's offset
-// Header: SX, SO, C (compute type), RED_RANK, fn init() -> C, fn combine(a: C, b: C) -> C,
-// fn ld(v: SX) -> C, fn st(v: C) -> SO.
+// Header: SX, SO, C (compute type), fn init() -> C, fn combine(a: C, b: C) -> C,
+// fn ld(v: SX) -> C, fn st(v: C) -> SO, and fn reduced_offset(r: u32) -> u32 (the second walk,
+// generated like strided_offsets).
 
 @group(0) @binding(1) var<storage, read> x: array<SX>;
 @group(0) @binding(2) var<storage, read_write> out: array<SO>;
 
 var<workgroup> partial: array<C, WG>;
-
-fn reduced_offset(r: u32) -> u32 {
-  var off = 0u;
-  var rem = r;
-  for (var d = RED_RANK - 1; d >= 0; d--) {
-    let size = pu(40u + u32(d));
-    off += (rem % size) * pu(48u + u32(d));
-    rem = rem / size;
-  }
-  return off;
-}
 
 // One workgroup per output: invocations stride over the reduced elements, then a tree.
 @compute @workgroup_size(WG)
