@@ -18,6 +18,8 @@ import { forEachRun, numel } from './strided.js';
 export interface CpuBackendOptions {
   /** Store float32 tensors as Float64Array and compute in float64: the conformance reference. */
   float64?: boolean;
+  /** Reuse freed typed arrays of the same size (default true). */
+  reuseBuffers?: boolean;
 }
 
 /** Tessera's pure TypeScript backend. Synchronous; `read` resolves immediately. */
@@ -31,7 +33,7 @@ export class CpuBackend implements Backend {
   constructor(options: CpuBackendOptions = {}) {
     this.float64 = options.float64 ?? false;
     this.name = this.float64 ? 'cpu-f64' : 'cpu';
-    this.pool = new BufferPool(this.float64);
+    this.pool = new BufferPool(this.float64, options.reuseBuffers ?? true);
     this.fused = {
       softmax: fusedKernels.softmax,
       logSoftmax: fusedKernels.logSoftmax,
@@ -71,7 +73,7 @@ export class CpuBackend implements Backend {
     this.pool.free(buffer);
   }
 
-  memory(): { buffers: number; bytes: number } {
+  memory(): { buffers: number; bytes: number; pooledBytes: number } {
     return this.pool.memory();
   }
 

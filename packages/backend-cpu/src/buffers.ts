@@ -11,9 +11,9 @@ export class CpuBuffer implements BackendBuffer {
   constructor(
     readonly size: number,
     readonly dtype: DType,
-    float64: boolean,
+    storage: TypedArray,
   ) {
-    this.storage = allocArray(dtype, size, float64);
+    this.storage = storage;
   }
 
   get freed(): boolean {
@@ -32,8 +32,11 @@ export class CpuBuffer implements BackendBuffer {
     return this.storage;
   }
 
-  release(): void {
+  /** Detach and return the typed array (for reuse); the buffer is freed from then on. */
+  release(): TypedArray | null {
+    const storage = this.storage;
     this.storage = null;
+    return storage;
   }
 }
 
@@ -58,18 +61,32 @@ export function dataOf(view: View, op: string): TypedArray {
   return buffer.array(op);
 }
 
-/** Counts live buffers and their bytes, for `memory()`. */
+/** Bytes of freed arrays kept for reuse; beyond it, freed arrays go to the garbage collector. */
+const POOL_LIMIT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Counts live buffers and their bytes, for `memory()`, and keeps freed typed arrays by
+ * (dtype, size) for reuse: a training loop allocates the same sizes every step, and reusing
+ * them spares the garbage collector (and the zero-filling) most of that work.
+ */
 export class BufferPool {
   private liveBuffers = 0;
   private liveBytes = 0;
+  private readonly spare = new Map<string, TypedArray[]>();
+  private spareBytes = 0;
 
-  constructor(private readonly float64: boolean) {}
+  constructor(
+    private readonly float64: boolean,
+    private readonly reuse = true,
+  ) {}
 
   alloc(size: number, dtype: DType): CpuBuffer {
     if (!Number.isInteger(size) || size < 0) {
       throw new BackendError(`cpu alloc: size must be a non-negative integer, got ${size}`);
     }
-    const buffer = new CpuBuffer(size, dtype, this.float64);
+    const reused = this.spare.get(`${dtype}:${size}`)?.pop();
+    if (reused) this.spareBytes -= reused.byteLength;
+    const buffer = new CpuBuffer(size, dtype, reused ?? allocArray(dtype, size, this.float64));
     this.liveBuffers++;
     this.liveBytes += buffer.bytes;
     return buffer;
@@ -95,10 +112,18 @@ export class BufferPool {
     if (buffer.freed) throw new BackendError(`cpu free: buffer of ${buffer.size} ${buffer.dtype} elements was already freed`);
     this.liveBuffers--;
     this.liveBytes -= buffer.bytes;
-    buffer.release();
+    const storage = buffer.release();
+    if (this.reuse && storage && storage.byteLength > 0 && this.spareBytes + storage.byteLength <= POOL_LIMIT_BYTES) {
+      const key = `${buffer.dtype}:${buffer.size}`;
+      let list = this.spare.get(key);
+      if (!list) this.spare.set(key, (list = []));
+      list.push(storage);
+      this.spareBytes += storage.byteLength;
+    }
   }
 
-  memory(): { buffers: number; bytes: number } {
-    return { buffers: this.liveBuffers, bytes: this.liveBytes };
+  /** Live buffers and bytes, plus the freed bytes kept for reuse (`pooledBytes`). */
+  memory(): { buffers: number; bytes: number; pooledBytes: number } {
+    return { buffers: this.liveBuffers, bytes: this.liveBytes, pooledBytes: this.spareBytes };
   }
 }

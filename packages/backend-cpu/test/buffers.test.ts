@@ -16,19 +16,24 @@ describe('registration', () => {
 });
 
 describe.each(backends)('%s buffers', (name, make) => {
-  it('counts live buffers and bytes', () => {
+  it('counts live buffers and bytes, and keeps freed arrays for reuse', () => {
     const be = make();
-    expect(be.memory()).toEqual({ buffers: 0, bytes: 0 });
+    expect(be.memory()).toEqual({ buffers: 0, bytes: 0, pooledBytes: 0 });
     const f = be.alloc(10, 'float32');
     const i = be.alloc(3, 'int32');
     const b = be.alloc(5, 'bool');
     const fBytes = name === 'cpu' ? 40 : 80;
-    expect(be.memory()).toEqual({ buffers: 3, bytes: fBytes + 12 + 5 });
+    expect(be.memory()).toEqual({ buffers: 3, bytes: fBytes + 12 + 5, pooledBytes: 0 });
     be.free(i);
-    expect(be.memory()).toEqual({ buffers: 2, bytes: fBytes + 5 });
+    expect(be.memory()).toEqual({ buffers: 2, bytes: fBytes + 5, pooledBytes: 12 });
     be.free(f);
     be.free(b);
-    expect(be.memory()).toEqual({ buffers: 0, bytes: 0 });
+    expect(be.memory()).toEqual({ buffers: 0, bytes: 0, pooledBytes: fBytes + 12 + 5 });
+    // Same dtype and size: the freed array is reused, and counted live again.
+    const again = be.alloc(3, 'int32');
+    expect(be.memory()).toEqual({ buffers: 1, bytes: 12, pooledBytes: fBytes + 5 });
+    be.free(again);
+    expect(() => be.free(again)).toThrow(/already freed/);
   });
 
   it('stores float32 as Float32Array, or Float64Array in float64 mode', async () => {
