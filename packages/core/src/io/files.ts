@@ -6,7 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import {
-  buildHeader, checkRecord, encodeTensor, parseHeader, readHeaderLength, selectNames, toTensor,
+  buildHeader, checkRecord, encodeTensor, parseHeader, readHeaderLength, selectNames, setEntry, toTensor,
   type LoadOptions, type SafetensorsHeader, type SerializeOptions,
 } from './safetensors.js';
 
@@ -83,7 +83,7 @@ export async function loadSafetensorsWithMetadata(
         const entry = header.tensors[name];
         const [begin, end] = entry.dataOffsets;
         const bytes = await readExactly(fh, end - begin, header.dataStart + begin, source);
-        out[name] = toTensor(name, entry, bytes, source, options.backend);
+        setEntry(out, name, toTensor(name, entry, bytes, source, options.backend));
       }
     } catch (e) {
       for (const t of Object.values(out)) t.dispose();

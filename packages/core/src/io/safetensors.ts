@@ -66,6 +66,31 @@ function fail(source: string, what: string): never {
 }
 
 /**
+ * A value read from a file, for an error message: JSON, cut short. Forged headers can hold
+ * huge strings or arrays nested too deep for JSON.stringify (which then throws RangeError).
+ */
+export function brief(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Array.isArray(value) ? '[...] (nested too deeply to print)' : '{...} (nested too deeply to print)';
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A tensor name read from a file, quoted for an error message and cut short. */
+export const named = (name: string): string => `'${name.length > 80 ? `${name.slice(0, 77)}...` : name}'`;
+
+/**
+ * `record[key] = value` as an own property even for keys like `__proto__`, which plain
+ * assignment would turn into a prototype change (dropping the entry) rather than an entry.
+ */
+export function setEntry<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
  * Read the 8-byte header length and check it against the file size and the cap. Returns N.
  */
 export function readHeaderLength(prefix: Uint8Array, fileSize: number, source: string): number {
@@ -106,34 +131,34 @@ export function parseHeader(json: Uint8Array, fileSize: number, source: string):
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (!value || typeof value !== 'object' || Array.isArray(value)) fail(source, '__metadata__ must be an object of strings.');
-      for (const [k, v] of Object.entries(value)) if (typeof v !== 'string') fail(source, `__metadata__ value '${k}' must be a string, got ${typeof v}.`);
+      for (const [k, v] of Object.entries(value)) if (typeof v !== 'string') fail(source, `__metadata__ value ${named(k)} must be a string, got ${typeof v}.`);
       metadata = value as Record<string, string>;
       continue;
     }
     if (!name) fail(source, 'a tensor has an empty name.');
-    if (!value || typeof value !== 'object' || Array.isArray(value)) fail(source, `entry '${name}' must be an object with dtype, shape and data_offsets.`);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) fail(source, `entry ${named(name)} must be an object with dtype, shape and data_offsets.`);
     const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-    if (typeof dtype !== 'string' || !(dtype in ITEM_SIZE)) {
-      fail(source, `tensor '${name}' has unknown dtype ${JSON.stringify(dtype)}; expected one of ${Object.keys(ITEM_SIZE).join(', ')}.`);
+    if (typeof dtype !== 'string' || !Object.hasOwn(ITEM_SIZE, dtype)) {
+      fail(source, `tensor ${named(name)} has unknown dtype ${brief(dtype)}; expected one of ${Object.keys(ITEM_SIZE).join(', ')}.`);
     }
-    if (!Array.isArray(shape) || !shape.every(isIndex)) fail(source, `tensor '${name}' has invalid shape ${JSON.stringify(shape)}; expected an array of non-negative integers.`);
+    if (!Array.isArray(shape) || !shape.every(isIndex)) fail(source, `tensor ${named(name)} has invalid shape ${brief(shape)}; expected an array of non-negative integers.`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-      fail(source, `tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 <= begin <= end.`);
+      fail(source, `tensor ${named(name)} has invalid data_offsets ${brief(offsets)}; expected [begin, end] with 0 <= begin <= end.`);
     }
     let numel = 1;
     for (const d of shape) {
       numel *= d;
-      if (numel > Number.MAX_SAFE_INTEGER) fail(source, `tensor '${name}' shape ${formatShape(shape)} has too many elements.`);
+      if (numel > Number.MAX_SAFE_INTEGER) fail(source, `tensor ${named(name)} shape ${brief(shape)} has too many elements.`);
     }
     const [begin, end] = offsets as [number, number];
     const bytes = numel * ITEM_SIZE[dtype as SafetensorsDType];
     if (end - begin !== bytes) {
-      fail(source, `tensor '${name}' ${dtype} ${formatShape(shape)} needs ${bytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}.`);
+      fail(source, `tensor ${named(name)} ${dtype} ${brief(shape)} needs ${bytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}.`);
     }
     if (end > dataSize) {
-      fail(source, `tensor '${name}' data_offsets [${begin}, ${end}] run past the ${dataSize}-byte data area (file truncated or offsets out of range).`);
+      fail(source, `tensor ${named(name)} data_offsets [${begin}, ${end}] run past the ${dataSize}-byte data area (file truncated or offsets out of range).`);
     }
-    tensors[name] = { dtype: dtype as SafetensorsDType, shape: shape as number[], dataOffsets: [begin, end] };
+    setEntry(tensors, name, { dtype: dtype as SafetensorsDType, shape: shape as number[], dataOffsets: [begin, end] });
   }
   const ranges = Object.entries(tensors)
     .filter(([, e]) => e.dataOffsets[1] > e.dataOffsets[0])
@@ -142,7 +167,7 @@ export function parseHeader(json: Uint8Array, fileSize: number, source: string):
     const [prevName, prev] = ranges[i - 1];
     const [name, cur] = ranges[i];
     if (cur.dataOffsets[0] < prev.dataOffsets[1]) {
-      fail(source, `tensors '${prevName}' [${prev.dataOffsets}] and '${name}' [${cur.dataOffsets}] overlap.`);
+      fail(source, `tensors ${named(prevName)} [${prev.dataOffsets}] and ${named(name)} [${cur.dataOffsets}] overlap.`);
     }
   }
   return { tensors, metadata, dataStart, dataSize };
@@ -173,7 +198,7 @@ export function decodeTensor(name: string, entry: SafetensorsEntry, bytes: Uint8
     const out = new Int32Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (v < lo || v > hi) fail(source, `tensor '${name}' (${entry.dtype}) holds ${v} at element ${i}, outside the int32 range it is loaded as.`);
+      if (v < lo || v > hi) fail(source, `tensor ${named(name)} (${entry.dtype}) holds ${v} at element ${i}, outside the int32 range it is loaded as.`);
       out[i] = v;
     }
     return out;
@@ -203,21 +228,21 @@ export function decodeTensor(name: string, entry: SafetensorsEntry, bytes: Uint8
         const lo = words[2 * i], hi = words[2 * i + 1];
         if (hi !== lo >> 31 || (entry.dtype === 'U64' && lo < 0)) {
           const big = entry.dtype === 'U64' ? new BigUint64Array(buf, at + 8 * i, 1)[0] : new BigInt64Array(buf, at + 8 * i, 1)[0];
-          fail(source, `tensor '${name}' (${entry.dtype}) holds ${big} at element ${i}, outside the int32 range it is loaded as.`);
+          fail(source, `tensor ${named(name)} (${entry.dtype}) holds ${big} at element ${i}, outside the int32 range it is loaded as.`);
         }
         out[i] = lo;
       }
       return { data: out, dtype: 'int32' };
     }
     default:
-      fail(source, `tensor '${name}' has dtype ${entry.dtype}, which Tessera cannot load (supported: F64, F32, F16, BF16, I64, U64, I32, U32, I16, U16, I8, U8, BOOL).`);
+      fail(source, `tensor ${named(name)} has dtype ${entry.dtype}, which Tessera cannot load (supported: F64, F32, F16, BF16, I64, U64, I32, U32, I16, U16, I8, U8, BOOL).`);
   }
 }
 
 /** Names to load, checked against the header. */
 export function selectNames(header: SafetensorsHeader, names: readonly string[] | undefined, source: string): string[] {
   if (!names) return Object.keys(header.tensors);
-  for (const n of names) if (!(n in header.tensors)) fail(source, `no tensor named '${n}'; the file has ${Object.keys(header.tensors).length} tensors.`);
+  for (const n of names) if (!Object.hasOwn(header.tensors, n)) fail(source, `no tensor named '${n}'; the file has ${Object.keys(header.tensors).length} tensors.`);
   return [...names];
 }
 
@@ -246,7 +271,7 @@ export function parseSafetensors(bytes: Uint8Array, options: LoadOptions & { sou
       const entry = header.tensors[name];
       const [begin, end] = entry.dataOffsets;
       const own = bytes.slice(header.dataStart + begin, header.dataStart + end);
-      out[name] = toTensor(name, entry, own, source, options.backend);
+      setEntry(out, name, toTensor(name, entry, own, source, options.backend));
     }
   } catch (e) {
     for (const t of Object.values(out)) t.dispose();
