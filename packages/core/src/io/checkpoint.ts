@@ -8,11 +8,12 @@ import type { Backend } from '../backend.js';
 import { formatShape, ValueError } from '../errors.js';
 import { noGrad } from '../autograd.js';
 import { fromArray } from '../ops/creation.js';
-import { getRngState, setRngState } from '../runtime.js';
+import { type Disposable, getRngState, scopeStack, setRngState } from '../runtime.js';
 import { shapesEqual } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import { loadSafetensorsWithMetadata, saveSafetensors } from './files.js';
+import { brief, named, setEntry } from './safetensors.js';
 
 /** What a model needs to be checkpointed: PyTorch-style state dicts whose load copies values in. */
 export interface StateDictModule {
@@ -76,6 +77,21 @@ function fromJson(text: string): unknown {
   return JSON.parse(text, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof v.$number === 'string' ? Number(v.$number) : v));
 }
 
+/**
+ * Run `fn`, also returning the tensors it created. `Module.stateDict()` returns new detached
+ * views; the caller disposes them when done (a module-like object's own tensors are not new
+ * and are left alone).
+ */
+function withCreated<T>(fn: () => T): { value: T; created: Set<Disposable> } {
+  const created = new Set<Disposable>();
+  scopeStack.push(created);
+  try {
+    return { value: fn(), created };
+  } finally {
+    scopeStack.splice(scopeStack.lastIndexOf(created), 1);
+  }
+}
+
 function isModule(m: unknown): m is StateDictModule {
   return !!m && typeof (m as StateDictModule).stateDict === 'function' && typeof (m as StateDictModule).loadStateDict === 'function';
 }
@@ -85,8 +101,16 @@ function isModule(m: unknown): m is StateDictModule {
  * atomically (temp file, fsync, rename, fsync of the directory).
  */
 export async function saveCheckpoint(path: string, contents: CheckpointContents): Promise<void> {
+  const { value: modelSd, created } = withCreated(() => (contents.model ? (isModule(contents.model) ? contents.model.stateDict() : contents.model) : {}));
+  try {
+    await saveWith(path, contents, modelSd);
+  } finally {
+    for (const t of created) t.dispose();
+  }
+}
+
+async function saveWith(path: string, contents: CheckpointContents, modelSd: Record<string, Tensor>): Promise<void> {
   const tensors: Record<string, Tensor> = {};
-  const modelSd = contents.model ? (isModule(contents.model) ? contents.model.stateDict() : contents.model) : {};
   for (const [name, t] of Object.entries(modelSd)) {
     if (!(t instanceof Tensor)) throw new ValueError(`saveCheckpoint '${path}': model entry '${name}' is not a Tensor.`);
     tensors[MODEL + name] = t;
@@ -123,8 +147,8 @@ export async function loadCheckpoint(path: string, options: { backend?: Backend 
     for (const t of Object.values(tensors)) t.dispose();
     throw new ValueError(`loadCheckpoint '${path}': ${what}`);
   };
-  if (metadata.format !== FORMAT) bad(`not a Tessera checkpoint (metadata format is ${JSON.stringify(metadata.format ?? null)}, expected '${FORMAT}'); load plain tensors with loadSafetensors.`);
-  if (metadata.version !== VERSION) bad(`checkpoint version ${JSON.stringify(metadata.version)} is not supported (expected '${VERSION}').`);
+  if (metadata.format !== FORMAT) bad(`not a Tessera checkpoint (metadata format is ${brief(metadata.format ?? null)}, expected '${FORMAT}'); load plain tensors with loadSafetensors.`);
+  if (metadata.version !== VERSION) bad(`checkpoint version ${brief(metadata.version)} is not supported (expected '${VERSION}').`);
   let meta: Record<string, unknown> = {};
   try {
     meta = fromJson(metadata.checkpoint ?? '') as Record<string, unknown>;
@@ -138,19 +162,21 @@ export async function loadCheckpoint(path: string, options: { backend?: Backend 
   if (optMeta) for (const [idx, nums] of Object.entries(optMeta.state ?? {})) optState[Number(idx)] = { ...nums };
   for (const [name, t] of Object.entries(tensors)) {
     if (name.startsWith(MODEL)) {
-      model[name.slice(MODEL.length)] = t;
+      setEntry(model, name.slice(MODEL.length), t);
     } else if (name.startsWith(OPT) && optMeta) {
       const rest = name.slice(OPT.length);
       const dot = rest.indexOf('.');
       const idx = Number(rest.slice(0, dot));
-      if (dot <= 0 || !Number.isInteger(idx)) bad(`tensor '${name}' is not named optimizer.state.<index>.<key>.`);
-      (optState[idx] ??= {})[rest.slice(dot + 1)] = t;
+      if (dot <= 0 || !Number.isInteger(idx)) bad(`tensor ${named(name)} is not named optimizer.state.<index>.<key>.`);
+      setEntry<Tensor | number>((optState[idx] ??= {}), rest.slice(dot + 1), t);
     } else {
-      bad(`unexpected tensor '${name}'.`);
+      bad(`unexpected tensor ${named(name)}.`);
     }
   }
   const rng = meta.rng as RngState | null;
-  if (rng !== null && rng !== undefined && !(Number.isFinite(rng.seed) && Number.isFinite(rng.counter))) bad(`invalid rng state ${JSON.stringify(rng)}.`);
+  if (rng !== null && rng !== undefined && !(Number.isFinite(rng.seed) && Number.isSafeInteger(rng.counter) && rng.counter >= 0)) {
+    bad(`invalid rng state ${brief(rng)}; expected { seed, counter } with a non-negative integer counter.`);
+  }
   return {
     model,
     optimizer: optMeta ? { paramGroups: optMeta.paramGroups, state: optState } : null,
@@ -207,8 +233,10 @@ export interface ResumeTargets {
 export async function resume(path: string, targets: ResumeTargets): Promise<{ step: number | null; extra: unknown }> {
   let backend = targets.backend;
   if (!backend && targets.model) {
-    const first = Object.values(isModule(targets.model) ? targets.model.stateDict() : targets.model)[0];
-    backend = first?.backend;
+    const model = targets.model;
+    const { value, created } = withCreated(() => Object.values(isModule(model) ? model.stateDict() : model)[0]?.backend);
+    for (const t of created) t.dispose();
+    backend = value;
   }
   const ckpt = await loadCheckpoint(path, { backend });
   try {
