@@ -5,7 +5,7 @@ import { zerosLike } from '../ops/creation.js';
 import { contiguous } from '../ops/views.js';
 import type { Tensor } from '../tensor.js';
 import { addcdiv, addcmul, powi } from './functional.js';
-import { assign, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { assign, missingState, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number;
@@ -39,6 +39,10 @@ class AdamBase extends Optimizer<AdamOptions> {
     if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new ValueError(`${name}: invalid betas [${group.betas}]; expected each in [0, 1).`);
     if (!(group.eps >= 0)) throw new ValueError(`${name}: invalid eps ${group.eps}; expected >= 0.`);
     if (!(group.weightDecay >= 0)) throw new ValueError(`${name}: invalid weightDecay ${group.weightDecay}; expected >= 0.`);
+  }
+
+  protected override checkState(state: ParamState): string | undefined {
+    return missingState(state, ['expAvg', 'expAvgSq']);
   }
 
   protected updateParam(p: Tensor, g: Tensor, group: ParamGroup<AdamOptions>, state: ParamState): void {

@@ -70,6 +70,21 @@ export function copyLike(t: Tensor, like: Tensor): Tensor {
   return fromArray(t.dataSync(), t.shape, { dtype: t.dtype, backend: like.backend }).keep();
 }
 
+/**
+ * For {@link Optimizer.checkState}: a stepped state (`step` set) needs a step count that is a
+ * non-negative integer and a tensor for each of `tensors`.
+ */
+export function missingState(state: ParamState, tensors: readonly string[]): string | undefined {
+  if (state.step === undefined) {
+    // Never stepped: the next step initialises everything (and would drop tensors given here).
+    const given = Object.keys(state).filter((k) => state[k] instanceof Tensor);
+    return given.length ? `has tensors ${given.map((k) => `'${k}'`).join(', ')} but no step count` : undefined;
+  }
+  if (!(Number.isInteger(state.step) && (state.step as number) >= 0)) return `has step ${String(state.step)}; expected a non-negative integer`;
+  const missing = tensors.filter((k) => !(state[k] instanceof Tensor));
+  return missing.length ? `has no tensor ${missing.map((k) => `'${k}'`).join(', ')}` : undefined;
+}
+
 function isTensorIterable(params: ParamsArg<unknown>): params is Iterable<Tensor> {
   return !Array.isArray(params) || params.length === 0 || params[0] instanceof Tensor;
 }
@@ -199,6 +214,9 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> imple
     const byIndex = new Map<number, Tensor>();
     sd.paramGroups.forEach((saved, gi) => {
       const own = this.paramGroups[gi];
+      if (!saved || typeof saved !== 'object') {
+        throw new ValueError(`${this.opName}.loadStateDict: parameter group ${gi} must be an object, got ${saved === null ? 'null' : typeof saved}.`);
+      }
       if (!Array.isArray(saved.params) || saved.params.length !== own.params.length) {
         throw new ValueError(`${this.opName}.loadStateDict: group ${gi} has ${saved.params?.length} parameters in the state dict, ${own.params.length} here.`);
       }
@@ -209,16 +227,22 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> imple
     for (const [key, entry] of Object.entries(sd.state)) {
       const p = byIndex.get(Number(key));
       if (!p) throw new ValueError(`${this.opName}.loadStateDict: state for parameter index ${key}, which no group lists.`);
+      if (!entry || typeof entry !== 'object') throw new ValueError(`${this.opName}.loadStateDict: state of parameter ${key} must be an object, got ${entry === null ? 'null' : typeof entry}.`);
       for (const [name, v] of Object.entries(entry)) {
         if (v instanceof Tensor) {
           if (v.isDisposed) throw new ValueError(`${this.opName}.loadStateDict: state '${name}' of parameter ${key} was disposed.`);
           if (!shapesEqual(v.shape, p.shape)) {
             throw new ValueError(`${this.opName}.loadStateDict: state '${name}' of parameter ${key} has shape ${formatShape(v.shape)}, the parameter ${formatShape(p.shape)}.`);
           }
+          if (v.dtype !== p.dtype) {
+            throw new ValueError(`${this.opName}.loadStateDict: state '${name}' of parameter ${key} is ${v.dtype}, the parameter ${p.dtype}.`);
+          }
         } else if (typeof v !== 'number') {
           throw new ValueError(`${this.opName}.loadStateDict: state '${name}' of parameter ${key} must be a Tensor or a number, got ${typeof v}.`);
         }
       }
+      const problem = this.checkState(entry);
+      if (problem) throw new ValueError(`${this.opName}.loadStateDict: state of parameter ${key} ${problem}.`);
       incoming.set(p, entry);
     }
     for (const s of this.state.values()) for (const v of Object.values(s)) if (v instanceof Tensor) v.dispose();
@@ -232,6 +256,15 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> imple
       const { params: _ignored, ...hyper } = saved;
       Object.assign(this.paramGroups[gi], structuredClone(hyper));
     });
+  }
+
+  /**
+   * What is wrong with one parameter's incoming state (a {@link loadStateDict} entry), or
+   * undefined: subclasses name the entries their update reads, so a truncated or corrupt
+   * checkpoint fails on load instead of with a TypeError at the next step.
+   */
+  protected checkState(_state: ParamState): string | undefined {
+    return undefined;
   }
 
   /** Free every state tensor (the optimizer can still step; state is recreated). */

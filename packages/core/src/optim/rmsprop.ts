@@ -4,7 +4,7 @@ import { add, mul, neg, sqrt } from '../ops/elementwise.js';
 import { fullLike, zerosLike } from '../ops/creation.js';
 import type { Tensor } from '../tensor.js';
 import { addcdiv, addcmul } from './functional.js';
-import { assign, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
+import { assign, missingState, Optimizer, type ParamGroup, type ParamsArg, type ParamState } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -32,6 +32,10 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     for (const key of ['alpha', 'eps', 'weightDecay', 'momentum'] as const) {
       if (!(group[key] >= 0)) throw new ValueError(`RMSprop: invalid ${key} ${group[key]}; expected >= 0.`);
     }
+  }
+
+  protected override checkState(state: ParamState): string | undefined {
+    return missingState(state, ['squareAvg']);
   }
 
   protected updateParam(p: Tensor, g: Tensor, group: ParamGroup<RMSpropOptions>, state: ParamState): void {
@@ -89,6 +93,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     for (const key of ['lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'] as const) {
       if (!(group[key] >= 0)) throw new ValueError(`Adagrad: invalid ${key} ${group[key]}; expected >= 0.`);
     }
+  }
+
+  protected override checkState(state: ParamState): string | undefined {
+    return missingState(state, ['sum']);
   }
 
   protected updateParam(p: Tensor, g: Tensor, group: ParamGroup<AdagradOptions>, state: ParamState): void {
