@@ -87,6 +87,8 @@ export interface PoolStats {
 export class BufferPool {
   private readonly idle = new Map<string, GPUBuffer[]>();
   private stats: PoolStats = { gpuBuffers: 0, gpuBytes: 0, pooledBuffers: 0, pooledBytes: 0 };
+  /** Called before a GPUBuffer is destroyed (bind groups that name it must go). */
+  onDestroy: ((buffer: GPUBuffer) => void) | null = null;
 
   constructor(
     private readonly device: GPUDevice,
@@ -112,6 +114,7 @@ export class BufferPool {
   release(buffer: GPUBuffer, usage: number): void {
     const bytes = buffer.size;
     if (this.stats.pooledBytes + bytes > this.maxPooledBytes) {
+      this.onDestroy?.(buffer);
       buffer.destroy();
       this.stats.gpuBuffers--;
       this.stats.gpuBytes -= bytes;
@@ -131,6 +134,7 @@ export class BufferPool {
       for (const b of list) {
         this.stats.gpuBytes -= b.size;
         this.stats.gpuBuffers--;
+        this.onDestroy?.(b);
         b.destroy();
       }
     }

@@ -5,8 +5,11 @@
 import { BackendError, type BackendBuffer, type DType, type View } from '@tessera/core';
 import { BufferPool, ELEMENT_BYTES, TENSOR_USAGE, WebGPUBuffer, sizeClass } from './buffers.js';
 import { type Access, type Kernel, type KernelSource, PipelineCache } from './pipelines.js';
-import { CommandQueue, PARAM_WORDS } from './queue.js';
+import { CommandQueue, PARAM_BYTES, PARAM_WORDS } from './queue.js';
 import { MAX_RANK, coalesce, numel } from './strided.js';
+
+/** Cached bind groups kept at most; the cache starts over when full. */
+const MAX_BIND_GROUPS = 4096;
 
 /** A 64-word parameter block with typed views of the same memory. */
 export class ParamBlock {
@@ -50,6 +53,10 @@ export class GpuContext {
   /** Bound where a kernel's optional input (a bias, a weight) is absent. */
   readonly dummy: GPUBuffer;
   readonly maxWorkgroups: number;
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private readonly keysOfBuffer = new Map<number, string[]>();
+  private nextBufferId = 1;
 
   constructor(
     readonly device: GPUDevice,
@@ -61,6 +68,46 @@ export class GpuContext {
     this.errorFlags = device.createBuffer({ label: 'tessera index errors', size: 16, usage: TENSOR_USAGE });
     this.dummy = device.createBuffer({ label: 'tessera absent input', size: 16, usage: TENSOR_USAGE });
     this.maxWorkgroups = device.limits.maxComputeWorkgroupsPerDimension;
+    this.pool.onDestroy = (b) => this.forgetBuffer(b);
+  }
+
+  private idOf(buffer: GPUBuffer): number {
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) this.bufferIds.set(buffer, (id = this.nextBufferId++));
+    return id;
+  }
+
+  /**
+   * The bind group for `kernel`'s layout over these buffers, cached: creating one costs tens of
+   * microseconds, and pooled GPUBuffers make the same combinations recur from step to step.
+   */
+  private bindGroup(kernel: Kernel, chunk: GPUBuffer, gpus: readonly GPUBuffer[]): GPUBindGroup {
+    const ids = [this.idOf(chunk), ...gpus.map((g) => this.idOf(g))];
+    const key = `${kernel.signature}|${ids.join(',')}`;
+    let group = this.bindGroups.get(key);
+    if (group) return group;
+    if (this.bindGroups.size >= MAX_BIND_GROUPS) {
+      this.bindGroups.clear();
+      this.keysOfBuffer.clear();
+    }
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: chunk, offset: 0, size: PARAM_BYTES } }];
+    gpus.forEach((g, i) => entries.push({ binding: i + 1, resource: { buffer: g } }));
+    group = this.device.createBindGroup({ layout: kernel.layout, entries });
+    this.bindGroups.set(key, group);
+    for (const id of new Set(ids)) {
+      const keys = this.keysOfBuffer.get(id);
+      if (keys) keys.push(key);
+      else this.keysOfBuffer.set(id, [key]);
+    }
+    return group;
+  }
+
+  /** Drops the cached bind groups that name `buffer` (it is about to be destroyed). */
+  private forgetBuffer(buffer: GPUBuffer): void {
+    const id = this.bufferIds.get(buffer);
+    if (id === undefined) return;
+    for (const key of this.keysOfBuffer.get(id) ?? []) this.bindGroups.delete(key);
+    this.keysOfBuffer.delete(id);
   }
 
   kernel(key: string, source: () => KernelSource): Kernel {
@@ -131,11 +178,10 @@ export class GpuContext {
       }
     });
     for (const b of buffers) if (b instanceof WebGPUBuffer) b.lastUse = batch;
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: this.queue.params(params.u) }];
-    gpus.forEach((g, i) => entries.push({ binding: i + 1, resource: { buffer: g } }));
-    const bindGroup = this.device.createBindGroup({ layout: kernel.layout, entries });
+    const slot = this.queue.params(params.u);
+    const bindGroup = this.bindGroup(kernel, slot.buffer, gpus);
     for (const s of scratch) this.queue.afterBatch(batch, () => this.pool.release(s, TENSOR_USAGE));
-    this.queue.dispatch(kernel.pipeline, bindGroup, grid, op);
+    this.queue.dispatch(kernel.pipeline, bindGroup, slot.offset, grid, op);
   }
 
   destroy(): void {

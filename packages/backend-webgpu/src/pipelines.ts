@@ -7,6 +7,7 @@
  */
 import { BackendError } from '@tessera/core';
 import * as shaders from './shaders/generated.js';
+import { PARAM_BYTES } from './queue.js';
 import { MAX_RANK } from './strided.js';
 
 /** How a kernel binds a storage buffer. */
@@ -14,6 +15,8 @@ export type Access = 'read' | 'write';
 
 export interface Kernel {
   readonly name: string;
+  /** Kernels with the same signature share a bind-group layout (and cached bind groups). */
+  readonly signature: string;
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
   readonly access: readonly Access[];
@@ -115,7 +118,7 @@ export class PipelineCache {
       layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }),
       compute: { module, entryPoint: src.entry ?? 'main' },
     });
-    const kernel: Kernel = { name: key, pipeline, layout, access: src.access };
+    const kernel: Kernel = { name: key, signature: src.access.join(','), pipeline, layout, access: src.access };
     this.pipelines.set(key, kernel);
     return kernel;
   }
@@ -125,7 +128,11 @@ export class PipelineCache {
     let layout = this.layouts.get(key);
     if (!layout) {
       const COMPUTE = 0x4; // GPUShaderStage.COMPUTE
-      const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: COMPUTE, buffer: { type: 'uniform' } }];
+      // The parameter slot moves through a uniform chunk: a dynamic offset lets one bind group
+      // serve every slot, so bind groups can be cached (see GpuContext.bindGroup).
+      const entries: GPUBindGroupLayoutEntry[] = [
+        { binding: 0, visibility: COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: PARAM_BYTES } },
+      ];
       access.forEach((a, i) =>
         entries.push({ binding: i + 1, visibility: COMPUTE, buffer: { type: a === 'read' ? 'read-only-storage' : 'storage' } }),
       );

@@ -131,8 +131,8 @@ export class CommandQueue {
     list.push(fn);
   }
 
-  /** A uniform slot holding `words`; valid for the open batch only. */
-  params(words: Uint32Array): GPUBufferBinding {
+  /** A uniform slot holding `words` (its chunk and byte offset); valid for the open batch only. */
+  params(words: Uint32Array): { buffer: GPUBuffer; offset: number } {
     let c = this.chunk;
     if (!c || c.used + PARAM_BYTES > CHUNK_BYTES) {
       c = this.idleChunks.pop() ?? {
@@ -145,9 +145,9 @@ export class CommandQueue {
       this.batchChunks.push(c);
     }
     c.data.set(new Uint8Array(words.buffer, words.byteOffset, Math.min(words.byteLength, PARAM_BYTES)), c.used);
-    const binding = { buffer: c.buffer, offset: c.used, size: PARAM_BYTES };
+    const slot = { buffer: c.buffer, offset: c.used };
     c.used += PARAM_BYTES;
-    return binding;
+    return slot;
   }
 
   private openEncoder(): GPUCommandEncoder {
@@ -168,7 +168,13 @@ export class CommandQueue {
   }
 
   /** Records one dispatch; submits the batch when it is full. */
-  dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, groups: readonly [number, number, number], name: string): void {
+  dispatch(
+    pipeline: GPUComputePipeline,
+    bindGroup: GPUBindGroup,
+    paramOffset: number,
+    groups: readonly [number, number, number],
+    name: string,
+  ): void {
     const encoder = this.openEncoder();
     let pass: GPUComputePassEncoder;
     if (this.profiler) {
@@ -179,7 +185,7 @@ export class CommandQueue {
       pass = this.pass ??= encoder.beginComputePass();
     }
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, bindGroup, [paramOffset]);
     pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     if (this.profiler) pass.end();
     this.dispatches++;

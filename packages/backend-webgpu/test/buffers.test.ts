@@ -133,6 +133,27 @@ describe('memory', () => {
   });
 });
 
+describe('bind group cache', () => {
+  it('never binds a destroyed buffer: a pool that keeps nothing destroys on every free', async () => {
+    const tight = await createWebGPUBackend({ maxPooledBytes: 0, maxBatch: 3 });
+    for (let step = 0; step < 6; step++) {
+      const n = 64 + step * 64;
+      const x = tight.alloc(n, 'float32');
+      const y = tight.alloc(n, 'float32');
+      tight.write(x, uniform(n, step));
+      tight.unary('neg', dense(x, n), dense(y, n));
+      tight.binary('add', dense(y, n), dense(x, n), dense(y, n));
+      const got = await tight.read(dense(y, n));
+      expect(got.every((v) => v === 0)).toBe(true);
+      tight.free(x);
+      tight.free(y);
+    }
+    await tight.sync();
+    expect(tight.memory().pooledBuffers).toBe(0);
+    tight.destroy();
+  });
+});
+
 describe('device and errors', () => {
   it('reports adapter info, limits and features', () => {
     const info = be.info();
