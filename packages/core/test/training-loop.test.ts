@@ -95,7 +95,7 @@ describe('train', () => {
     expect(Array.from(model.w.dataSync())).toEqual([0, 1]);
   });
 
-  it('holds memory steady from step to step (dropout, clipping, accumulation, schedule, shuffled loader)', async () => {
+  it('holds memory steady from step to step (dropout, clipping, accumulation, schedule, shuffled loader, checkpoints)', async () => {
     use(cpu);
     const { x, y } = regression();
     const model = new Net();
@@ -106,6 +106,7 @@ describe('train', () => {
     const bytes: number[] = [];
     await train({
       model, optimizer, scheduler, schedulerStep: 'batch', data: loader, loss: mse, epochs: 3, clipGradNorm: 1, gradAccumulation: 2,
+      checkpoint: { path: join(dir, 'steady.safetensors'), everySteps: 2 },
       onStep: () => {
         live.push(memory().tensors);
         bytes.push(memory().bytes);

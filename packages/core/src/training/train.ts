@@ -303,6 +303,9 @@ export async function train<M extends TrainModel, B>(options: TrainOptions<M, B>
     await removeStaleTempFiles(checkpoint.path);
     if (checkpoint.resume && (await fileExists(checkpoint.path))) {
       const r = await resume(checkpoint.path, { model: ckptModel, optimizer, scheduler: ckptScheduler });
+      if (r.step !== null && !(Number.isSafeInteger(r.step) && r.step >= 0)) {
+        throw new ValueError(`train: checkpoint '${checkpoint.path}' holds step ${r.step}; expected a non-negative integer.`);
+      }
       steps = r.step ?? 0;
       start = readPosition(r.extra);
     }
