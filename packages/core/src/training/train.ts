@@ -58,7 +58,7 @@ export interface EpochInfo {
 }
 
 export interface CheckpointOptions {
-  /** File to write (atomically: temp file, fsync, rename). */
+  /** File to write (atomically: temp file, fsync, rename); its directory is created if missing. */
   path: string;
   /** Save after every `everySteps` optimizer steps, and once more when training ends or is aborted. */
   everySteps: number;
@@ -300,6 +300,9 @@ export async function train<M extends TrainModel, B>(options: TrainOptions<M, B>
   let steps = 0;
   let start: Position = { epoch: 0, batch: 0, dataEpoch: null };
   if (checkpoint) {
+    const { mkdir } = await import('node:fs/promises');
+    const { dirname } = await import('node:path');
+    await mkdir(dirname(checkpoint.path), { recursive: true });
     await removeStaleTempFiles(checkpoint.path);
     if (checkpoint.resume && (await fileExists(checkpoint.path))) {
       const r = await resume(checkpoint.path, { model: ckptModel, optimizer, scheduler: ckptScheduler });
