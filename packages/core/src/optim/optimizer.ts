@@ -221,6 +221,8 @@ export abstract class Optimizer<H extends { lr: number } = { lr: number }> imple
         throw new ValueError(`${this.opName}.loadStateDict: group ${gi} has ${saved.params?.length} parameters in the state dict, ${own.params.length} here.`);
       }
       saved.params.forEach((idx, k) => byIndex.set(idx, own.params[k]));
+      const { params: _params, ...hyper } = saved;
+      this.checkHyper({ ...own, ...hyper, params: own.params }); // e.g. lr: 'x' would poison every step
     });
     // Validate everything before changing anything.
     const incoming = new Map<Tensor, ParamState>();
