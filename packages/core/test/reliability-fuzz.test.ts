@@ -381,6 +381,7 @@ describe('fuzzing the file readers', () => {
       const r = await outcome(label, () => io.resume(path, run));
       if (r.ok) {
         resumed++;
+        for (const group of run.optimizer.paramGroups) expect(group.lr >= 0, `${label}: resumed lr ${String(group.lr)}`).toBe(true);
         // A resumed run can take a step (or refuses with a TesseraError).
         const failure = tidy(() => {
           try {
