@@ -9,6 +9,14 @@ interface DawnModule {
   create(options: string[]): GPU;
 }
 
+/**
+ * Dawn toggles for the Node GPU object. WebGPU zero-fills workgroup memory at the start of every
+ * workgroup; every kernel here writes its workgroup arrays before reading them, and on
+ * SwiftShader that fill cost ~3 ms per workgroup of the 16 KiB matmul tiles (3-4x a whole
+ * thin matmul), so it is skipped.
+ */
+const DAWN_FLAGS = ['enable-dawn-features=disable_workgroup_init'];
+
 /** The GPU entry point of this environment. */
 export async function findGPU(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
@@ -26,7 +34,7 @@ export async function findGPU(): Promise<GPU> {
       `webgpu: no navigator.gpu, and the npm package 'webgpu' (Dawn for Node) could not be loaded: ${(e as Error).message}. Install it with npm i webgpu.`,
     );
   }
-  return dawn.create([]);
+  return dawn.create(DAWN_FLAGS);
 }
 
 /** Requests an adapter and a device with the limits and optional features the kernels use. */

@@ -13,6 +13,7 @@
 @group(0) @binding(4) var<storage, read_write> OUT: array<f32>;
 
 fn epilogue(v: f32, bias_base: u32, m: u32, n: u32) -> f32 {
+  if (!HAS_BIAS && ACTIVATION == 0u) { return v; }
   var r = v;
   if (HAS_BIAS) { r += BIAS[bias_base + m * pu(44u) + n * pu(45u)]; }
   return f_activation(ACTIVATION, r);
