@@ -304,12 +304,12 @@ export class WebGPUBackend implements Backend {
     this.checkDevice('profile');
     const supported = this.ctx.queue.startProfile(this.timestamps);
     let result: T;
+    let kernels: KernelTiming[] = [];
     try {
       result = await fn();
     } finally {
-      if (supported) await this.ctx.queue.stopProfile().then((k) => (this.lastTimings = k));
+      if (supported) kernels = await this.ctx.queue.stopProfile();
     }
-    const kernels = supported ? this.lastTimings : [];
     const byKernel: Record<string, { count: number; ms: number }> = {};
     let totalMs = 0;
     for (const k of kernels) {
@@ -320,8 +320,6 @@ export class WebGPUBackend implements Backend {
     }
     return { result, supported, kernels, totalMs, byKernel };
   }
-
-  private lastTimings: KernelTiming[] = [];
 
   /** Submission and dispatch counts, for tests and tuning. */
   stats(): { submissions: number; dispatches: number; pipelines: number } {

@@ -39,7 +39,7 @@ class Profiler {
   readonly timings: KernelTiming[] = [];
 
   constructor(
-    private readonly device: GPUDevice,
+    device: GPUDevice,
     private readonly pool: BufferPool,
     readonly capacity: number,
   ) {
