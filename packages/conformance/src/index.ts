@@ -12,12 +12,19 @@ export { opTable, entry } from './table.js';
 export { optimizerTable, optimizerOpName, runOptimizer, type OptimizerEntry } from './optim.js';
 export {
   runConformance, runEntry, runSample, runTorch, runCustom, samplesFor, skipReason, gradMask,
-  forwardCheck, finiteDiffCheck, torchCheck, ALL_CHECKS, type RunOptions, type EntryRunContext,
+  forwardCheck, finiteDiffCheck, torchCheck, leakCheck, memoryCounts, memoryDiff, withLeak, ALL_CHECKS,
+  type RunOptions, type EntryRunContext,
 } from './run.js';
+export { moduleEntry, loadInputs, withParams, type ModuleSpec } from './ops/modules.js';
+export { GPT2Block, GPT2Attention, GPT2MLP, Conv1D } from './modules/gpt2-block.js';
+export {
+  runTrainingMemory, trainingCheckResult, TinyGPT, TRAINING_MODELS,
+  type TrainingModel, type TrainingMemoryOptions, type TrainingMemoryResult,
+} from './training-memory.js';
 export {
   loadFixtures, defaultFixturesDir, fixtureTensor, fixtureInputs,
   type FixtureSet, type FixtureIndex, type FixtureCase, type FixtureInput, type FixtureTensorRef, type OptimizerFixture,
 } from './fixtures.js';
 export { formatTable, summarize, formatCell } from './report.js';
 export { renderMatrix } from './matrix-render.js';
-export { defineConformanceSuite, type SuiteOptions } from './suite.js';
+export { defineConformanceSuite, defineTrainingMemorySuite, type SuiteOptions } from './suite.js';

@@ -1,21 +1,20 @@
 /** The op x backend matrix of docs/conformance.md, rendered from JSON reports. */
-import { formatCell, summarize } from './report.js';
+import { formatCell, shownChecks, summarize } from './report.js';
 import type { CheckName, ConformanceReport } from './types.js';
 
-const CHECKS: readonly CheckName[] = ['forward', 'finiteDiff', 'torch'];
-
-function cell(row: ReturnType<typeof summarize> extends Map<string, infer R> ? R | undefined : never): string {
+function cell(row: ReturnType<typeof summarize> extends Map<string, infer R> ? R | undefined : never, checks: readonly CheckName[]): string {
   if (!row) return 'not run';
-  const failed = CHECKS.reduce((p, c) => p + row[c].failed, 0);
-  const ran = CHECKS.reduce((p, c) => p + row[c].passed + row[c].failed, 0);
-  const skipped = CHECKS.reduce((p, c) => p + row[c].skipped, 0);
+  const failed = checks.reduce((p, c) => p + row[c].failed, 0);
+  const ran = checks.reduce((p, c) => p + row[c].passed + row[c].failed, 0);
+  const skipped = checks.reduce((p, c) => p + row[c].skipped, 0);
   if (failed) return `❌ ${failed}/${ran} fail`;
-  const parts = CHECKS.map((c) => formatCell(row[c])).join(' · ');
+  const parts = checks.map((c) => formatCell(row[c])).join(' · ');
   return `✅ ${parts}${skipped ? ` (${skipped} skipped)` : ''}`;
 }
 
 export function renderMatrix(reports: readonly ConformanceReport[], ops: readonly string[]): string {
   const summaries = reports.map((r) => summarize(r.results));
+  const checks = shownChecks(reports.flatMap((r) => r.results));
   const allOps = [...ops];
   for (const s of summaries) for (const op of s.keys()) if (!allOps.includes(op)) allOps.push(op);
   const lines = [
@@ -26,13 +25,14 @@ export function renderMatrix(reports: readonly ConformanceReport[], ops: readonl
     '',
     'Each cell counts the cases per check — forward (against the float64 cpu reference),',
     'finiteDiff (gradients against central finite differences and the reference autograd) and',
-    'torch (values and gradients against PyTorch fixtures) — as `ok N`, `FAIL k/N`, `skip` or `-`',
+    'torch (values and gradients against PyTorch fixtures), and leak where it ran (memory() unchanged',
+    'over a forward and backward with everything disposed) — as `ok N`, `FAIL k/N`, `skip` or `-`',
     '(check does not apply). The tolerance rule is |a - b| <= atol + rtol * |b|; see',
     '[the conformance README](../packages/conformance/README.md).',
     '',
     `| op | ${reports.map((r) => r.backend).join(' | ')} |`,
     `| --- | ${reports.map(() => '---').join(' | ')} |`,
-    ...allOps.map((op) => `| \`${op}\` | ${summaries.map((s) => cell(s.get(op))).join(' | ')} |`),
+    ...allOps.map((op) => `| \`${op}\` | ${summaries.map((s) => cell(s.get(op), checks)).join(' | ')} |`),
     '',
   ];
   for (const r of reports) {

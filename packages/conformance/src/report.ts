@@ -1,7 +1,12 @@
 /** Plain-text and markdown views of conformance results. */
 import type { CheckName, CheckResult, ConformanceReport } from './types.js';
 
-const CHECKS: readonly CheckName[] = ['forward', 'finiteDiff', 'torch'];
+const CHECKS: readonly CheckName[] = ['forward', 'finiteDiff', 'torch', 'leak'];
+
+/** The checks to show as columns: the three standard ones, and 'leak' when it ran. */
+export function shownChecks(results: readonly CheckResult[]): CheckName[] {
+  return CHECKS.filter((c) => c !== 'leak' || results.some((r) => r.check === 'leak'));
+}
 
 export interface CellSummary {
   passed: number;
@@ -15,7 +20,7 @@ export function summarize(results: readonly CheckResult[]): Map<string, Record<C
   for (const r of results) {
     let row = out.get(r.op);
     if (!row) {
-      row = { forward: { passed: 0, failed: 0, skipped: 0 }, finiteDiff: { passed: 0, failed: 0, skipped: 0 }, torch: { passed: 0, failed: 0, skipped: 0 } };
+      row = { forward: { passed: 0, failed: 0, skipped: 0 }, finiteDiff: { passed: 0, failed: 0, skipped: 0 }, torch: { passed: 0, failed: 0, skipped: 0 }, leak: { passed: 0, failed: 0, skipped: 0 } };
       out.set(r.op, row);
     }
     const cell = row[r.check];
@@ -37,8 +42,9 @@ export function formatCell(c: CellSummary): string {
 /** The ops x checks table the CLI prints without --json. */
 export function formatTable(report: ConformanceReport): string {
   const rows = summarize(report.results);
-  const header = ['op', ...CHECKS];
-  const lines = [...rows.entries()].map(([op, row]) => [op, ...CHECKS.map((c) => formatCell(row[c]))]);
+  const checks = shownChecks(report.results);
+  const header = ['op', ...checks];
+  const lines = [...rows.entries()].map(([op, row]) => [op, ...checks.map((c) => formatCell(row[c]))]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const failed = report.results.filter((r) => !r.pass);

@@ -5,7 +5,7 @@
  *   float64 on the reference, and against the reference's own autograd gradients;
  * - torch: values and gradients against the PyTorch fixtures in tools/fixtures.
  */
-import { type Backend, type DType, gradients, noGrad, type Tensor, tidy, use } from '@tessera/core';
+import { type Backend, type DType, gradients, memory, noGrad, type Tensor, tidy, use } from '@tessera/core';
 import { createCpuBackend } from '@tessera/backend-cpu';
 import { type Comparison, compareValues, mergeComparisons, toleranceFor } from './compare.js';
 import { type FixtureCase, type FixtureSet, fixtureInputs, fixtureTensor, loadFixtures } from './fixtures.js';
@@ -13,7 +13,7 @@ import { Rng, numel } from './rng.js';
 import { type OptimizerEntry, optimizerOpName, optimizerTable, runOptimizer } from './optim.js';
 import { opTable } from './table.js';
 import { outputList, readF64, uploadInputs } from './tensors.js';
-import type { CheckName, CheckResult, OpEntry, Sample, SampleInput, SuiteSize } from './types.js';
+import type { CallContext, CheckName, CheckResult, OpEntry, Sample, SampleInput, SuiteSize } from './types.js';
 
 export interface RunOptions {
   /** Entry names to run (default: the whole table). */
@@ -32,6 +32,12 @@ export interface RunOptions {
   optimizers?: readonly OptimizerEntry[];
   /** Called with each result as it is produced (progress output). */
   onResult?: (result: CheckResult) => void;
+  /**
+   * Also run the 'leak' check on every case: the case's forward (and backward, when it is
+   * differentiable) on the backend under test, outputs and gradients disposed, must leave
+   * `memory()` as it found it. Same as adding 'leak' to `checks`. Default false.
+   */
+  leakCheck?: boolean;
 }
 
 /** Per-element finite differences up to this many differentiable input elements; directional above. */
@@ -39,7 +45,13 @@ const FD_FULL_LIMIT = 64;
 const FD_DIRECTIONS = 3;
 const FD_STEP = 1e-6;
 
+/** The default checks; 'leak' is opt-in (`leakCheck: true`). */
 export const ALL_CHECKS: readonly CheckName[] = ['forward', 'finiteDiff', 'torch'];
+
+/** `checks` with 'leak' added when `leakCheck` asks for it. */
+export function withLeak(checks: readonly CheckName[], leakCheck: boolean | undefined): readonly CheckName[] {
+  return leakCheck && !checks.includes('leak') ? [...checks, 'leak'] : checks;
+}
 
 /** The samples of an entry at a size, one generator call per dtype; names get a dtype prefix when there are several. */
 export function samplesFor(entry: OpEntry, size: SuiteSize = 'full'): Sample[] {
@@ -97,8 +109,47 @@ function cotangentsFor(entry: OpEntry, caseName: string, outputs: readonly { dty
 }
 
 /**
+ * The runner's side of {@link CallContext}: gradient targets that replace inputs (module
+ * parameters filled by loadStateDict), and tensors to free once the call's results are read.
+ */
+class Call implements CallContext {
+  readonly #targets = new Map<number, Tensor>();
+  readonly #owned: Tensor[] = [];
+
+  constructor(private readonly entry: OpEntry, private readonly inputs: readonly SampleInput[]) {}
+
+  differentiate(index: number, t: Tensor): void {
+    const inp = this.inputs[index];
+    if (!inp) throw new Error(`${this.entry.name}: differentiate(${index}) names no input (the case has ${this.inputs.length})`);
+    if (inp.view?.length) throw new Error(`${this.entry.name}: input ${index} has views; a substituted gradient target must stand for a dense input`);
+    if (t.shape.join(',') !== inp.shape.join(',')) {
+      throw new Error(`${this.entry.name}: gradient target for input ${index} has shape [${t.shape.join(', ')}], the input [${inp.shape.join(', ')}]`);
+    }
+    this.#targets.set(index, t);
+  }
+
+  release(...tensors: Tensor[]): void {
+    this.#owned.push(...tensors);
+  }
+
+  /** What to differentiate for input `i`. */
+  target(i: number, leaf: Tensor): Tensor {
+    return this.#targets.get(i) ?? leaf;
+  }
+
+  dispose(): void {
+    for (const t of this.#owned) {
+      t.zeroGrad();
+      t.dispose();
+    }
+    this.#owned.length = 0;
+  }
+}
+
+/**
  * Run the op on `backend`: outputs, and (when `cotangents` is given) gradients of
- * sum(out_i * cot_i) with respect to the differentiated leaves.
+ * sum(out_i * cot_i) with respect to the differentiated leaves. Outputs that do not require
+ * grad get no cotangent (BatchNorm's running statistics, say), here and in the fixtures.
  */
 async function evaluate(
   backend: Backend,
@@ -110,21 +161,24 @@ async function evaluate(
   use(backend);
   const wantGrad = !!opts.mask?.some(Boolean) && !!opts.cotangents;
   let cots: (ArrayLike<number> | null)[] | undefined;
-  const { outs, grads } = tidy(() => {
-    const { leaves, operands } = uploadInputs(backend, inputs, { exact64: opts.exact64, requiresGrad: wantGrad ? opts.mask : undefined });
-    const outs = outputList(entry.fn(operands, args));
-    let grads: (Tensor | null)[] = inputs.map(() => null);
-    if (wantGrad) {
-      cots = opts.cotangents === 'auto' ? cotangentsFor(entry, opts.caseName ?? '', outs) : opts.cotangents;
-      const loss = lossOf(backend, outs, cots!, opts.exact64);
-      const targets = leaves.filter((_, i) => opts.mask![i]);
-      const g = loss ? gradients(loss, targets) : targets.map(() => null);
-      let k = 0;
-      grads = leaves.map((_, i) => (opts.mask![i] ? g[k++] : null));
-    }
-    return { outs, grads };
-  });
+  const call = new Call(entry, inputs);
+  let outs: Tensor[] = [];
+  let grads: (Tensor | null)[] = [];
   try {
+    ({ outs, grads } = tidy(() => {
+      const { leaves, operands } = uploadInputs(backend, inputs, { exact64: opts.exact64, requiresGrad: wantGrad ? opts.mask : undefined });
+      const outs = outputList(entry.fn(operands, args, call));
+      let grads: (Tensor | null)[] = inputs.map(() => null);
+      if (wantGrad) {
+        cots = opts.cotangents === 'auto' ? cotangentsFor(entry, opts.caseName ?? '', outs).map((c, i) => (outs[i].requiresGrad ? c : null)) : opts.cotangents;
+        const loss = lossOf(backend, outs, cots!, opts.exact64);
+        const targets = leaves.map((leaf, i) => call.target(i, leaf)).filter((_, i) => opts.mask![i]);
+        const g = loss ? gradients(loss, targets) : targets.map(() => null);
+        let k = 0;
+        grads = leaves.map((_, i) => (opts.mask![i] ? g[k++] : null));
+      }
+      return { outs, grads };
+    }));
     const outputs: HostTensor[] = [];
     for (const o of outs) outputs.push(await toHost(o));
     const hostGrads: (HostTensor | null)[] = [];
@@ -132,6 +186,7 @@ async function evaluate(
     return { outputs, grads: hostGrads, cotangents: cots };
   } finally {
     for (const t of [...outs, ...grads]) t?.dispose();
+    call.dispose();
   }
 }
 
@@ -151,21 +206,25 @@ function lossOf(backend: Backend, outs: readonly Tensor[], cots: readonly (Array
 /** The scalar sum(out_i * cot_i) in float64 on the reference, with perturbed inputs. */
 async function lossValue(reference: Backend, entry: OpEntry, sample: Sample, cots: readonly (ArrayLike<number> | null)[], override: Map<number, ArrayLike<number>>): Promise<number> {
   use(reference);
-  const value = noGrad(() =>
-    tidy(() => {
-      const { operands } = uploadInputs(reference, sample.inputs, { exact64: true, override });
-      const outs = outputList(entry.fn(operands, sample.args ?? {}));
-      let total = 0;
-      outs.forEach((o, i) => {
-        const c = cots[i];
-        if (!c || o.dtype !== 'float32') return;
-        const data = o.dataSync();
-        for (let j = 0; j < data.length; j++) total += data[j] * c[j];
-      });
-      return total;
-    }),
-  );
-  return value;
+  const call = new Call(entry, sample.inputs);
+  try {
+    return noGrad(() =>
+      tidy(() => {
+        const { operands } = uploadInputs(reference, sample.inputs, { exact64: true, override });
+        const outs = outputList(entry.fn(operands, sample.args ?? {}, call));
+        let total = 0;
+        outs.forEach((o, i) => {
+          const c = cots[i];
+          if (!c || o.dtype !== 'float32') return;
+          const data = o.dataSync();
+          for (let j = 0; j < data.length; j++) total += data[j] * c[j];
+        });
+        return total;
+      }),
+    );
+  } finally {
+    call.dispose();
+  }
 }
 
 // ---- Checks ----
@@ -356,6 +415,52 @@ export async function torchCheck(entry: OpEntry, fc: FixtureCase, fixtures: Fixt
   return result(entry.name, fc.case, 'torch', mergeComparisons([out.c, g.c]), g.message);
 }
 
+/** One backend's memory counts as flat numbers: core's live tensors, buffers and bytes, and every count the backend reports itself. */
+export function memoryCounts(backend: Backend): Record<string, number> {
+  const m = memory().backends[backend.name];
+  if (!m) return {};
+  const out: Record<string, number> = { tensors: m.tensors, buffers: m.buffers, bytes: m.bytes };
+  for (const [k, v] of Object.entries(m.backend)) if (typeof v === 'number') out[`backend.${k}`] = v;
+  return out;
+}
+
+/** "tensors 12 -> 13 (+1), bytes ..." for the counts that differ; '' when none do. */
+export function memoryDiff(before: Record<string, number>, after: Record<string, number>): string {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return keys
+    .filter((k) => before[k] !== after[k])
+    .map((k) => {
+      const d = (after[k] ?? 0) - (before[k] ?? 0);
+      return `${k} ${before[k] ?? 0} -> ${after[k] ?? 0} (${d > 0 ? '+' : ''}${d})`;
+    })
+    .join(', ');
+}
+
+/**
+ * The 'leak' check, like TensorFlow.js's checkKernelForMemLeak: evaluate the case on the
+ * backend (forward, and backward when it is differentiable), dispose the outputs and
+ * gradients, and require memory() for that backend — core's live tensors, buffers and bytes
+ * and the backend's own counts (pooled buffers included) — to be what it was before. One
+ * warm-up evaluation runs first, so caches that fill on first use (pipelines, a pool's size
+ * classes) are not counted as leaks.
+ */
+export async function leakCheck(entry: OpEntry, sample: Sample, backend: Backend): Promise<CheckResult> {
+  const mask = gradMask(entry, sample);
+  const wantGrad = mask.some(Boolean);
+  const run = () => evaluate(backend, entry, sample.inputs, sample.args ?? {}, { exact64: false, mask: wantGrad ? mask : undefined, cotangents: wantGrad ? 'auto' : undefined, caseName: sample.name });
+  let before: Record<string, number>;
+  try {
+    await run();
+    before = memoryCounts(backend);
+    await run();
+  } catch (e) {
+    return failure(entry.name, sample.name, 'leak', `threw: ${errorMessage(e)}`);
+  }
+  const diff = memoryDiff(before, memoryCounts(backend));
+  if (diff) return failure(entry.name, sample.name, 'leak', `memory changed over one ${wantGrad ? 'forward and backward' : 'forward'} with everything disposed: ${diff}`);
+  return { op: entry.name, case: sample.name, check: 'leak', pass: true, maxAbsErr: 0, maxRelErr: 0 };
+}
+
 // ---- Running entries ----
 
 export interface EntryRunContext {
@@ -381,6 +486,11 @@ export async function runSample(entry: OpEntry, sample: Sample, ctx: EntryRunCon
     const why = skipReason(entry, ctx.backend.name, 'finiteDiff', sample.name);
     const r = why ? skipped(entry.name, sample.name, 'finiteDiff', why) : await finiteDiffCheck(entry, sample, ctx.backend, ctx.reference);
     if (r) out.push(r);
+  }
+  if (checks.includes('leak')) {
+    // A case the backend skips forward for cannot be measured either.
+    const why = skipReason(entry, ctx.backend.name, 'leak', sample.name) ?? skipReason(entry, ctx.backend.name, 'forward', sample.name);
+    out.push(why ? skipped(entry.name, sample.name, 'leak', why) : await leakCheck(entry, sample, ctx.backend));
   }
   return out;
 }
@@ -433,7 +543,7 @@ export async function runConformance(backend: Backend, options: RunOptions = {})
     const unknown = [...wanted].filter((n) => !table.some((e) => e.name === n) && !optimizers.some((o) => optimizerOpName(o.name) === n));
     if (unknown.length) throw new Error(`runConformance: no table entry named ${unknown.join(', ')}`);
   }
-  const checks = options.checks ?? ALL_CHECKS;
+  const checks = withLeak(options.checks ?? ALL_CHECKS, options.leakCheck);
   const ctx: EntryRunContext = {
     backend,
     reference: options.reference ?? createCpuBackend({ float64: true }),

@@ -10,9 +10,10 @@ import type { Backend } from '@tessera/core';
 import { createCpuBackend } from '@tessera/backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureSet, loadFixtures } from './fixtures.js';
-import { ALL_CHECKS, type EntryRunContext, runCustom, runSample, runTorch, samplesFor, skipReason } from './run.js';
+import { ALL_CHECKS, type EntryRunContext, runCustom, runSample, runTorch, samplesFor, skipReason, withLeak } from './run.js';
 import { optimizerOpName, optimizerTable, runOptimizer } from './optim.js';
 import { opTable } from './table.js';
+import { runTrainingMemory, TRAINING_MODELS, type TrainingMemoryOptions } from './training-memory.js';
 import type { CheckName, CheckResult, OpEntry, SuiteSize } from './types.js';
 
 export interface SuiteOptions {
@@ -25,11 +26,26 @@ export interface SuiteOptions {
   extraEntries?: readonly OpEntry[];
   /** Print the ops x checks table after the run (default true). */
   printTable?: boolean;
+  /**
+   * Also register the 'leak' check for every case (memory() unchanged over a forward and
+   * backward with everything disposed). Default from TESSERA_CONFORMANCE_LEAK=1, else false.
+   */
+  leakCheck?: boolean;
+  /**
+   * The training-memory tests (see {@link defineTrainingMemorySuite}), registered after the
+   * table with the suite's backend and size. Default on (200 steps per model); `false` turns them off.
+   */
+  trainingMemory?: TrainingMemoryOptions | false;
 }
 
 function envSize(): SuiteSize | undefined {
   const v = typeof process !== 'undefined' ? process.env.TESSERA_CONFORMANCE_SIZE : undefined;
   return v === 'small' || v === 'full' ? v : undefined;
+}
+
+function envLeak(): boolean | undefined {
+  const v = typeof process !== 'undefined' ? process.env.TESSERA_CONFORMANCE_LEAK : undefined;
+  return v === undefined ? undefined : v === '1' || v === 'true';
 }
 
 function explain(results: readonly CheckResult[]): string {
@@ -41,7 +57,7 @@ function explain(results: readonly CheckResult[]): string {
 
 export function defineConformanceSuite(createBackend: () => Backend | Promise<Backend>, options: SuiteOptions = {}): void {
   const size = options.size ?? envSize() ?? 'full';
-  const checks = options.checks ?? ALL_CHECKS;
+  const checks = withLeak(options.checks ?? ALL_CHECKS, options.leakCheck ?? envLeak());
   const table = [...opTable, ...(options.extraEntries ?? [])].filter((e) => !options.ops || options.ops.includes(e.name));
   const ctx = {} as EntryRunContext;
   const all: CheckResult[] = [];
@@ -70,11 +86,11 @@ export function defineConformanceSuite(createBackend: () => Backend | Promise<Ba
     for (const entry of table) {
       describe(entry.name, () => {
         for (const sample of samplesFor(entry, size)) {
-          for (const check of ['forward', 'finiteDiff'] as const) {
+          for (const check of ['forward', 'finiteDiff', 'leak'] as const) {
             if (!checks.includes(check)) continue;
             if (check === 'finiteDiff' && !(entry.differentiable && sample.grad !== false && sample.inputs.some((i) => i.dtype === 'float32' && i.grad !== false))) continue;
             it(`${sample.name} › ${check}`, async (t) => {
-              const why = skipReason(entry, ctx.backend.name, check, sample.name);
+              const why = skipReason(entry, ctx.backend.name, check, sample.name) ?? (check === 'leak' ? skipReason(entry, ctx.backend.name, 'forward', sample.name) : undefined);
               if (why) {
                 t.skip(why);
                 return;
@@ -95,6 +111,40 @@ export function defineConformanceSuite(createBackend: () => Backend | Promise<Ba
           it('trajectories match torch.optim', async () => record(await runOptimizer(o, ctx.fixtures!, ctx.backend)));
         });
       }
+    }
+    if (options.trainingMemory !== false && !options.ops) {
+      defineTrainingMemorySuite(() => ctx.backend, { size, ...options.trainingMemory });
+    }
+  });
+}
+
+/**
+ * Register the training-memory tests with vitest, one per model: each trains with AdamW for
+ * `steps` steps (default 200), every step in `tidyAsync` with `await loss.item()`, and requires
+ * memory() to be identical after every step from the second on, the loss to decrease, and
+ * nothing left once everything is disposed (see `runTrainingMemory`). `defineConformanceSuite`
+ * calls it with its own backend; call it yourself to run only these tests.
+ */
+export function defineTrainingMemorySuite(createBackend: () => Backend | Promise<Backend>, options: TrainingMemoryOptions = {}): void {
+  const size = options.size ?? envSize() ?? 'full';
+  const steps = options.steps ?? 200;
+  let backend: Backend | undefined;
+  describe('training memory', () => {
+    beforeAll(async () => {
+      backend = await createBackend();
+    });
+    for (const model of options.models ?? TRAINING_MODELS) {
+      it(
+        `${model}: AdamW for ${steps} steps holds memory() steady from step 2 and lowers the loss`,
+        async () => {
+          const r = await runTrainingMemory(backend!, model, { ...options, size, steps });
+          expect(r.firstChange, r.message).toBeUndefined();
+          expect(r.leftover, r.message).toBeUndefined();
+          expect(r.lossDecreased, r.message).toBe(true);
+        },
+        // Generous: a CPU-emulated GPU is slow; the cpu backend needs a few seconds.
+        600_000,
+      );
     }
   });
 }

@@ -6,8 +6,11 @@
 import type { Backend, DType, Tensor } from '@tessera/core';
 import type { Rng } from './rng.js';
 
-/** The checks the suite runs. */
-export type CheckName = 'forward' | 'finiteDiff' | 'torch';
+/**
+ * The checks the suite runs. 'leak' (opt-in, `leakCheck: true`) evaluates a case's forward and
+ * backward on the backend under test and requires `memory()` to be the same before and after.
+ */
+export type CheckName = 'forward' | 'finiteDiff' | 'torch' | 'leak';
 
 /**
  * A view applied to an uploaded (dense) input before the op sees it, so ops meet
@@ -110,6 +113,20 @@ export interface CustomResult {
   message?: string;
 }
 
+/**
+ * What an entry's `fn` may ask of the runner besides its inputs; module entries use it, since
+ * `loadStateDict` copies the inputs into the module's own parameters.
+ */
+export interface CallContext {
+  /**
+   * Take the gradient that belongs to input `index` with respect to `t` instead: a module
+   * parameter that `loadStateDict` filled from that input. `t` must have the input's (dense) shape.
+   */
+  differentiate(index: number, t: Tensor): void;
+  /** Dispose these tensors when the runner is done with the call (module parameters and buffers are kept outside `tidy`). */
+  release(...tensors: Tensor[]): void;
+}
+
 export interface OpEntry<A extends Args = Args> {
   /** The public name (what a user calls); unique in the table. */
   name: string;
@@ -117,7 +134,7 @@ export interface OpEntry<A extends Args = Args> {
   kind?: 'op' | 'module';
   samples: (rng: Rng, ctx: SampleContext) => Sample[];
   /** Calls the op under test. Runs with the backend under test active (`use(backend)`). */
-  fn: (inputs: Tensor[], args: A) => OpOutput;
+  fn: (inputs: Tensor[], args: A, call: CallContext) => OpOutput;
   differentiable: boolean;
   tolerance?: ToleranceSpec;
   dtypes: DType[];
