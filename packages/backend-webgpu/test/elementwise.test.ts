@@ -1,4 +1,4 @@
-import { type BinaryOp, COMPARISON_OPS, type UnaryOp } from '@tessera/core';
+import { BackendError, type BinaryOp, COMPARISON_OPS, type UnaryOp } from '@tessera/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Env, numel, randomInts, uniform } from './helpers.js';
 
@@ -57,6 +57,16 @@ describe('unary', () => {
     const { gpu } = await env.expectClose(out, { rtol: 0, atol: 0 });
     expect(gpu).toBeInstanceOf(Uint8Array);
     expect([...gpu]).toEqual([0, 1, 1, 0, 0]);
+  });
+
+  it('rejects a view whose walk needs more than 8 axes, naming the op', () => {
+    // Nine size-2 axes in reversed order (a full transpose): no two neighbours merge.
+    const shape = new Array(9).fill(2);
+    const strides = shape.map((_, d) => 2 ** d);
+    const x = env.input(new Array(512).fill(1), 'float32', shape, strides);
+    const out = env.output(shape, 'float32');
+    expect(() => env.gpu.unary('exp', x.gpu, out.gpu)).toThrow(BackendError);
+    expect(() => env.gpu.unary('exp', x.gpu, out.gpu)).toThrow(/exp: .*rank 9/);
   });
 
   it('walks rank-6 views with offsets and odd sizes', async () => {
