@@ -3,7 +3,8 @@ import { noGrad } from '../autograd.js';
 import { formatShape, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { full } from '../ops/creation.js';
-import { add } from '../ops/elementwise.js';
+import { add, cast, div, mul, sub } from '../ops/elementwise.js';
+import { mean, variance } from '../ops/reduce.js';
 import { layerNorm } from '../ops/norm.js';
 import { batchNorm, groupNorm, rmsNorm } from './functional.js';
 import * as init from './init.js';
@@ -65,7 +66,6 @@ abstract class BatchNormBase extends Module {
     if (x.shape[1] !== this.numFeatures) {
       throw new ShapeError(`${this.constructor.name}: input ${formatShape(x.shape)} has ${x.shape[1]} channels, expected ${this.numFeatures}.`);
     }
-    let numBatches: number | undefined;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
       const nbt = this.num_batches_tracked;
       noGrad(() => {
@@ -73,13 +73,38 @@ abstract class BatchNormBase extends Module {
         copyInto(nbt, next, this.constructor.name);
         next.dispose();
       });
-      if (this.momentum === null) numBatches = nbt.itemSync();
+      if (this.momentum === null && this.running_mean && this.running_var) return this.#cumulative(x, nbt, this.running_mean, this.running_var);
     }
     const useBatchStats = this.training || !this.trackRunningStats;
     const track = !this.training || this.trackRunningStats;
     return batchNorm(x, track ? this.running_mean : null, track ? this.running_var : null, {
-      weight: this.weight, bias: this.bias, training: useBatchStats, momentum: this.momentum, eps: this.eps, numBatchesTracked: numBatches,
+      weight: this.weight, bias: this.bias, training: useBatchStats, momentum: this.momentum, eps: this.eps,
     });
+  }
+
+  /**
+   * momentum null: the running statistics are the cumulative average, factor 1/num_batches_tracked.
+   * The factor stays on the device (reading the count back would throw on asynchronous backends such as WebGPU).
+   */
+  #cumulative(x: Tensor, nbt: Tensor, runningMean: Tensor, runningVar: Tensor): Tensor {
+    const out = batchNorm(x, null, null, { weight: this.weight, bias: this.bias, training: true, eps: this.eps });
+    noGrad(() => {
+      const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
+      const count = cast(nbt, 'float32');
+      const f = div(1, count);
+      const mu = mean(x, axes);
+      const v = variance(x, axes, { correction: 1 });
+      const dm = sub(mu, runningMean);
+      const dv = sub(v, runningVar);
+      const stepM = mul(dm, f);
+      const stepV = mul(dv, f);
+      const newMean = add(runningMean, stepM);
+      const newVar = add(runningVar, stepV);
+      copyInto(runningMean, newMean, this.constructor.name);
+      copyInto(runningVar, newVar, this.constructor.name);
+      for (const t of [count, f, mu, v, dm, dv, stepM, stepV, newMean, newVar]) t.dispose();
+    });
+    return out;
   }
 
   override extraRepr(): string {
