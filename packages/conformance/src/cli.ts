@@ -1,5 +1,5 @@
 /**
- * `pnpm --silent conformance --backend <name> [--json] [--size small|full] [--ops a,b] [--checks forward,torch] [--leak]`
+ * `pnpm --silent conformance --backend <name> [--json] [--size small|full] [--ops a,b] [--checks forward,torch] [--leak] [--training]`
  *
  * Imports '@tessera/backend-<name>' (for 'cpu-f64', '@tessera/backend-cpu'), activates the
  * backend with setBackend(name), runs the suite, and prints either one JSON object
@@ -17,12 +17,13 @@ interface CliArgs {
   ops?: string[];
   checks?: CheckName[];
   leak: boolean;
+  training: boolean;
 }
 
-const USAGE = 'usage: conformance --backend <name> [--json] [--size small|full] [--ops exp,matmul] [--checks forward,finiteDiff,torch,leak] [--leak]';
+const USAGE = 'usage: conformance --backend <name> [--json] [--size small|full] [--ops exp,matmul] [--checks forward,finiteDiff,torch,leak] [--leak] [--training]';
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const out: Partial<CliArgs> = { json: false, size: 'full', leak: false };
+  const out: Partial<CliArgs> = { json: false, size: 'full', leak: false, training: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -34,6 +35,7 @@ function parseArgs(argv: readonly string[]): CliArgs {
     else if (a === '--backend') out.backend = value();
     else if (a === '--json') out.json = true;
     else if (a === '--leak') out.leak = true;
+    else if (a === '--training') out.training = true;
     else if (a === '--size') {
       const v = value();
       if (v !== 'small' && v !== 'full') throw new Error(`--size must be small or full, got ${v}`);
@@ -68,7 +70,7 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   await importBackend(args.backend);
   const backend = await setBackend(args.backend);
-  const results = await runConformance(backend, { size: args.size, ops: args.ops, checks: args.checks, leakCheck: args.leak });
+  const results = await runConformance(backend, { size: args.size, ops: args.ops, checks: args.checks, leakCheck: args.leak, trainingMemory: args.training });
   const report: ConformanceReport = { backend: args.backend, results };
   if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else console.log(formatTable(report));

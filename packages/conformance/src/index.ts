@@ -12,9 +12,10 @@ export { opTable, entry } from './table.js';
 export { optimizerTable, optimizerOpName, runOptimizer, type OptimizerEntry } from './optim.js';
 export {
   runConformance, runEntry, runSample, runTorch, runCustom, samplesFor, skipReason, gradMask,
-  forwardCheck, finiteDiffCheck, torchCheck, leakCheck, memoryCounts, memoryDiff, withLeak, ALL_CHECKS,
+  forwardCheck, finiteDiffCheck, torchCheck, leakCheck, withLeak, ALL_CHECKS,
   type RunOptions, type EntryRunContext,
 } from './run.js';
+export { memoryCounts, memoryDiff } from './memory-counts.js';
 export { moduleEntry, loadInputs, withParams, type ModuleSpec } from './ops/modules.js';
 export { GPT2Block, GPT2Attention, GPT2MLP, Conv1D } from './modules/gpt2-block.js';
 export {

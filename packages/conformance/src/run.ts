@@ -5,13 +5,15 @@
  *   float64 on the reference, and against the reference's own autograd gradients;
  * - torch: values and gradients against the PyTorch fixtures in tools/fixtures.
  */
-import { type Backend, type DType, gradients, memory, noGrad, type Tensor, tidy, use } from '@tessera/core';
+import { type Backend, type DType, gradients, noGrad, type Tensor, tidy, use } from '@tessera/core';
 import { createCpuBackend } from '@tessera/backend-cpu';
+import { memoryCounts, memoryDiff } from './memory-counts.js';
 import { type Comparison, compareValues, mergeComparisons, toleranceFor } from './compare.js';
 import { type FixtureCase, type FixtureSet, fixtureInputs, fixtureTensor, loadFixtures } from './fixtures.js';
 import { Rng, numel } from './rng.js';
 import { type OptimizerEntry, optimizerOpName, optimizerTable, runOptimizer } from './optim.js';
 import { opTable } from './table.js';
+import { runTrainingMemory, trainingCheckResult, TRAINING_MODELS, type TrainingMemoryOptions } from './training-memory.js';
 import { outputList, readF64, uploadInputs } from './tensors.js';
 import type { CallContext, CheckName, CheckResult, OpEntry, Sample, SampleInput, SuiteSize } from './types.js';
 
@@ -38,6 +40,12 @@ export interface RunOptions {
    * `memory()` as it found it. Same as adding 'leak' to `checks`. Default false.
    */
   leakCheck?: boolean;
+  /**
+   * Also run the training-memory suite (MLP, CNN, GPT with AdamW; `runTrainingMemory`) and
+   * report each model as op `training.<model>`, check 'leak'. `true` uses the defaults (200
+   * steps, the run's size). Default false.
+   */
+  trainingMemory?: boolean | TrainingMemoryOptions;
 }
 
 /** Per-element finite differences up to this many differentiable input elements; directional above. */
@@ -415,27 +423,6 @@ export async function torchCheck(entry: OpEntry, fc: FixtureCase, fixtures: Fixt
   return result(entry.name, fc.case, 'torch', mergeComparisons([out.c, g.c]), g.message);
 }
 
-/** One backend's memory counts as flat numbers: core's live tensors, buffers and bytes, and every count the backend reports itself. */
-export function memoryCounts(backend: Backend): Record<string, number> {
-  const m = memory().backends[backend.name];
-  if (!m) return {};
-  const out: Record<string, number> = { tensors: m.tensors, buffers: m.buffers, bytes: m.bytes };
-  for (const [k, v] of Object.entries(m.backend)) if (typeof v === 'number') out[`backend.${k}`] = v;
-  return out;
-}
-
-/** "tensors 12 -> 13 (+1), bytes ..." for the counts that differ; '' when none do. */
-export function memoryDiff(before: Record<string, number>, after: Record<string, number>): string {
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return keys
-    .filter((k) => before[k] !== after[k])
-    .map((k) => {
-      const d = (after[k] ?? 0) - (before[k] ?? 0);
-      return `${k} ${before[k] ?? 0} -> ${after[k] ?? 0} (${d > 0 ? '+' : ''}${d})`;
-    })
-    .join(', ');
-}
-
 /**
  * The 'leak' check, like TensorFlow.js's checkKernelForMemLeak: evaluate the case on the
  * backend (forward, and backward when it is differentiable), dispose the outputs and
@@ -566,6 +553,14 @@ export async function runConformance(backend: Backend, options: RunOptions = {})
         results.push(r);
         options.onResult?.(r);
       }
+    }
+  }
+  if (options.trainingMemory) {
+    const tm: TrainingMemoryOptions = { size: ctx.size, ...(options.trainingMemory === true ? {} : options.trainingMemory) };
+    for (const model of tm.models ?? TRAINING_MODELS) {
+      const r = trainingCheckResult(await runTrainingMemory(backend, model, tm));
+      results.push(r);
+      options.onResult?.(r);
     }
   }
   return results;

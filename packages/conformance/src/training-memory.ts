@@ -15,7 +15,7 @@ import * as T from '@tessera/core';
 import type { Backend, Tensor } from '@tessera/core';
 import { GPT2Block } from './modules/gpt2-block.js';
 import { Rng } from './rng.js';
-import { memoryCounts, memoryDiff } from './run.js';
+import { memoryCounts, memoryDiff } from './memory-counts.js';
 import type { CheckResult, SuiteSize } from './types.js';
 
 const { nn } = T;

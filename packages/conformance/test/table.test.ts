@@ -36,6 +36,29 @@ const NOT_OPS: Record<string, string> = {
 /** Export names whose table entry has the user-facing (Tensor method) name. */
 const ENTRY_NAME: Record<string, string> = { variance: 'var' };
 
+/** Value exports of core's nn (classes and functions), from nn/index.ts. */
+function coreNnExports(): string[] {
+  const index = readFileSync(new URL('nn/index.ts', coreOps), 'utf8');
+  const names = [...index.matchAll(/export \* as (\w+)/g)].map((m) => m[1]);
+  for (const m of index.matchAll(/export \{([^}]*)\}/g)) {
+    for (const part of m[1].split(',').map((p) => p.trim()).filter(Boolean)) if (!part.startsWith('type ')) names.push(part);
+  }
+  return names;
+}
+
+/** Exports of core's nn that are not layers, each with the reason it has no module entry. */
+const NOT_LAYERS: Record<string, string> = {
+  Module: 'the base class; every module entry runs it',
+  Parameter: 'what every module entry differentiates',
+  copyInto: 'how loadStateDict writes; every module entry runs it',
+  init: 'initialisers; the entries load their parameters instead',
+  functional: 'the functional forms, covered by the op and loss entries',
+  ModuleList: 'a container without forward(); the TransformerEncoder/Decoder entries load through it (layers.0...)',
+  ModuleDict: 'a container without forward(); nothing to compare',
+  MultiheadAttention: "PyTorch's spelling of MultiHeadAttention, the same class",
+  generateSquareSubsequentMask: 'a mask helper, not a layer',
+};
+
 /** Strides of an input after its views, to tell whether the op sees a non-contiguous tensor. */
 function layout(inp: SampleInput): { shape: number[]; strides: number[] } {
   let shape = [...inp.shape];
@@ -79,6 +102,15 @@ describe('the conformance table', () => {
     const names = new Set(opTable.map((e) => e.name));
     const missing = coreOpExports().filter((n) => !NOT_OPS[n] && !names.has(ENTRY_NAME[n] ?? n));
     expect(missing, `core ops without a conformance entry: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it("has a module entry for every layer of core's nn", () => {
+    const names = new Set(opTable.map((e) => e.name));
+    const exported = coreNnExports();
+    expect(exported).toEqual(expect.arrayContaining(['Linear', 'LSTMCell', 'TransformerDecoder', 'BCEWithLogitsLoss', 'init']));
+    const missing = exported.filter((n) => !NOT_LAYERS[n] && !names.has(`nn.${n}`));
+    expect(missing, `nn layers without a module entry: ${missing.join(', ')}`).toEqual([]);
+    for (const e of opTable.filter((x) => x.name.startsWith('nn.'))) expect(e.kind, e.name).toBe('module');
   });
 
   it('has unique entry names and unique case names per entry', () => {

@@ -349,6 +349,18 @@ const miscEntries = [
     custom: dropoutModuleStatistics,
   }),
   moduleEntry({
+    name: 'nn.Identity',
+    build: () => new nn.Identity(),
+    state: [],
+    samples: (rng) => [{ name: 'transposed', inputs: [N(rng, [7, 4], 1, [transposeView()])] }],
+  }),
+  moduleEntry({
+    name: 'nn.Unflatten',
+    build: (a) => new nn.Unflatten(num(a, 'dim'), a.sizes as number[]),
+    state: [],
+    samples: (rng) => [{ name: 'dim1-3x4-transposed', inputs: [N(rng, [12, 2], 1, [transposeView()])], args: { dim: 1, sizes: [3, 4] } }],
+  }),
+  moduleEntry({
     name: 'nn.Flatten',
     build: (a) => new nn.Flatten(num(a, 'startDim'), num(a, 'endDim')),
     state: [],
@@ -576,6 +588,17 @@ const layerOptions = (a: Args): T.nn.TransformerLayerOptions => ({
   dimFeedforward: num(a, 'dimFeedforward'), dropout: 0, activation: (a.activation as 'relu' | 'gelu' | undefined) ?? 'relu', batchFirst: true, normFirst: !!a.normFirst,
 });
 
+/** A stack made from `layer` (which it copies, like PyTorch); the template's own tensors are freed. */
+function stack<L extends SomeModule, M extends SomeModule>(layer: L, make: (layer: L) => M): M {
+  const m = make(layer);
+  for (const t of [...layer.parameters(), ...layer.buffers()]) t.dispose();
+  return m;
+}
+const stackKeys = (layerKeys: readonly string[]) => (a: Args) =>
+  [...Array.from({ length: num(a, 'numLayers') }, (_, i) => layerKeys.map((k) => `layers.${i}.${k}`)).flat(), 'norm.weight', 'norm.bias'];
+const stackState = (layer: (rng: Rng, a: Args) => SampleInput[]) => (rng: Rng, a: Args) =>
+  [...Array.from({ length: num(a, 'numLayers') }, () => layer(rng, a)).flat(), U(rng, [num(a, 'dModel')], 0.5, 1.5), N(rng, [num(a, 'dModel')], 0.1)];
+
 const GPT2_KEYS = [
   'ln_1.weight', 'ln_1.bias', 'attn.c_attn.weight', 'attn.c_attn.bias', 'attn.c_proj.weight', 'attn.c_proj.bias',
   'ln_2.weight', 'ln_2.bias', 'mlp.c_fc.weight', 'mlp.c_fc.bias', 'mlp.c_proj.weight', 'mlp.c_proj.bias',
@@ -647,6 +670,29 @@ const attentionEntries = [
       ],
     ]),
   }),
+  moduleEntry({
+    name: 'nn.TransformerEncoder',
+    build: (a) => stack(new nn.TransformerEncoderLayer(num(a, 'dModel'), num(a, 'nhead'), layerOptions(a)), (l) => new nn.TransformerEncoder(l, num(a, 'numLayers'), { norm: new nn.LayerNorm(num(a, 'dModel')) })),
+    state: stackKeys(ENC_KEYS),
+    call: (m, [x, mask]) => m.call(x, mask ? { srcMask: mask } : {}),
+    tolerance: DEEP,
+    contiguityExempt: 'a stack of encoder layers, whose parts have strided-input cases',
+    samples: withState(stackState((rng, a) => [...attnState(rng, num(a, 'dModel')), ...ffState(rng, num(a, 'dModel'), num(a, 'dimFeedforward'), 2)]), [
+      ['two-post-norm-layers-final-norm', (rng) => [N(rng, [2, 5, 8])], { ...ENC, numLayers: 2 }],
+      ['two-pre-norm-layers-causal-mask', (rng) => [N(rng, [2, 4, 8]), triuMask(4)], { ...ENC, numLayers: 2, normFirst: true }],
+    ]),
+  }),
+  moduleEntry({
+    name: 'nn.TransformerDecoder',
+    build: (a) => stack(new nn.TransformerDecoderLayer(num(a, 'dModel'), num(a, 'nhead'), layerOptions(a)), (l) => new nn.TransformerDecoder(l, num(a, 'numLayers'), { norm: new nn.LayerNorm(num(a, 'dModel')) })),
+    state: stackKeys(DEC_KEYS),
+    call: (m, [tgt, memory, mask]) => m.call(tgt, memory, { tgtMask: mask }),
+    tolerance: DEEP,
+    contiguityExempt: 'a stack of decoder layers, whose parts have strided-input cases',
+    samples: withState(stackState((rng, a) => [...attnState(rng, num(a, 'dModel')), ...attnState(rng, num(a, 'dModel')), ...ffState(rng, num(a, 'dModel'), num(a, 'dimFeedforward'), 3)]), [
+      ['two-layers-causal-tgt-mask-final-norm', (rng) => [N(rng, [2, 4, 8]), N(rng, [2, 5, 8]), triuMask(4)], { ...ENC, numLayers: 2 }],
+    ]),
+  }),
   // Hugging Face's GPT-2 block, built in this package from core's modules (src/modules/gpt2-block.ts).
   moduleEntry({
     name: 'GPT2Block',
@@ -660,6 +706,48 @@ const attentionEntries = [
   }),
 ];
 
+// ---- Loss modules (the functional losses have their own entries in losses.ts) ----
+
+/** Class or element weights: a buffer, positive. */
+const weights = (rng: Rng, shape: number[]) => buffer(shape, rng.uniform(shape, 0.2, 2));
+
+function lossEntry(name: string, make: (options: Record<string, unknown>) => SomeModule, cases: [string, (rng: Rng) => SampleInput[], Args][]): OpEntry {
+  return moduleEntry({
+    name,
+    // Weighted losses are built with a placeholder buffer that loadStateDict fills, as a PyTorch state dict would.
+    build: (a) => {
+      const { weighted, posWeight, classes, arity: _arity, ...options } = a;
+      const c = classes as number;
+      return make({ ...options, ...(weighted ? { weight: T.ones([c]) } : {}), ...(posWeight ? { posWeight: T.ones([c]) } : {}) });
+    },
+    state: (a) => [...(a.weighted ? ['weight'] : []), ...(a.posWeight ? ['pos_weight'] : [])],
+    call: (m, [input, target]) => m.call(input, target),
+    samples: (rng) => cases.map(([n, xs, a]) => ({ name: n, inputs: xs(rng), args: { ...a, arity: 2 } })),
+  });
+}
+
+const lossModuleEntries = [
+  lossEntry('nn.MSELoss', (o) => new nn.MSELoss(o), [
+    ['mean-4x6', (rng) => [N(rng, [4, 6]), N(rng, [4, 6])], {}],
+    ['sum-transposed', (rng) => [N(rng, [6, 4], 1, [transposeView()]), N(rng, [4, 6])], { reduction: 'sum' }],
+  ]),
+  lossEntry('nn.L1Loss', (o) => new nn.L1Loss(o), [['none-9-transposed', (rng) => [N(rng, [3, 3], 1, [transposeView()]), N(rng, [3, 3])], { reduction: 'none' }]]),
+  lossEntry('nn.HuberLoss', (o) => new nn.HuberLoss(o), [['delta-0.5-transposed', (rng) => [N(rng, [6, 4], 1.5, [transposeView()]), N(rng, [4, 6], 1.5)], { delta: 0.5 }]]),
+  lossEntry('nn.SmoothL1Loss', (o) => new nn.SmoothL1Loss(o), [['beta-0.5-transposed', (rng) => [N(rng, [6, 4], 1.5, [transposeView()]), N(rng, [4, 6], 1.5)], { beta: 0.5 }]]),
+  lossEntry('nn.KLDivLoss', (o) => new nn.KLDivLoss(o), [['batchmean-transposed', (rng) => [N(rng, [5, 4], 1, [transposeView()]), U(rng, [4, 5], 0.05, 1)], { reduction: 'batchmean' }]]),
+  lossEntry('nn.CrossEntropyLoss', (o) => new nn.CrossEntropyLoss(o), [
+    ['indices-label-smoothing-transposed', (rng) => [N(rng, [5, 4], 2, [transposeView()]), i32([4], rng.ints([4], 0, 5))], { labelSmoothing: 0.1 }],
+    ['weight-ignore-index', (rng) => [N(rng, [6, 4], 2), i32([6], [0, 3, -100, 1, 2, -100]), weights(rng, [4])], { weighted: true, classes: 4 }],
+  ]),
+  lossEntry('nn.NLLLoss', (o) => new nn.NLLLoss(o), [
+    ['weight-ignore-index-7-transposed', (rng) => [N(rng, [4, 6], 1, [transposeView()]), i32([6], [0, 7, 1, 7, 2, 3]), weights(rng, [4])], { weighted: true, classes: 4, ignoreIndex: 7 }],
+  ]),
+  lossEntry('nn.BCELoss', (o) => new nn.BCELoss(o), [['mean-transposed', (rng) => [f32([7, 5], rng.uniform([7, 5], 0.05, 0.95), [transposeView()]), U(rng, [5, 7], 0, 1)], {}]]),
+  lossEntry('nn.BCEWithLogitsLoss', (o) => new nn.BCEWithLogitsLoss(o), [
+    ['pos-weight-transposed', (rng) => [N(rng, [6, 4], 3, [transposeView()]), U(rng, [4, 6], 0, 1), weights(rng, [6])], { posWeight: true, classes: 6 }],
+  ]),
+];
+
 export const moduleEntries: OpEntry[] = [
   ...linalgEntries,
   ...poolEntries,
@@ -668,4 +756,5 @@ export const moduleEntries: OpEntry[] = [
   ...activationEntries,
   ...recurrentEntries,
   ...attentionEntries,
+  ...lossModuleEntries,
 ];
