@@ -10,6 +10,8 @@ interface Registration {
   factory: BackendFactory;
   priority: number;
   instance?: Backend;
+  /** An async factory's result while it is being created (so it is only ever created once). */
+  pending?: Promise<Backend>;
 }
 
 const registry = new Map<string, Registration>();
@@ -35,7 +37,12 @@ export async function setBackend(name: string): Promise<Backend> {
   if (!reg) {
     throw new BackendError(`setBackend: no backend named '${name}' is registered; registered: [${listBackends().join(', ')}]. Import its package first, e.g. import '@tessera/backend-${name}'.`);
   }
-  reg.instance ??= await reg.factory();
+  try {
+    reg.instance ??= await (reg.pending ??= Promise.resolve(reg.factory()));
+  } catch (err) {
+    reg.pending = undefined; // let a later call try again
+    throw err;
+  }
   active = reg.instance;
   return active;
 }
@@ -55,11 +62,16 @@ export function getBackend(): Backend {
   const candidates = [...registry.entries()].sort((a, b) => b[1].priority - a[1].priority);
   for (const [, reg] of candidates) {
     if (reg.instance) return (active = reg.instance);
+    if (reg.pending) continue;
     const made = reg.factory();
-    if (!(made instanceof Promise)) {
-      reg.instance = made;
-      return (active = made);
+    if (made instanceof Promise) {
+      // Keep it: a later setBackend(name) awaits this one instead of creating a second device.
+      reg.pending = made;
+      made.catch(() => {});
+      continue;
     }
+    reg.instance = made;
+    return (active = made);
   }
   throw new BackendError(
     candidates.length === 0

@@ -108,3 +108,22 @@ describe('backend registry', () => {
     expect(() => a.add(b)).toThrow(/tensors live on different backends \('cpu' and 'cpu-f64'\)/);
   });
 });
+
+describe('async backends in the registry', () => {
+  it('getBackend never creates an async backend twice; setBackend awaits the one already starting', async () => {
+    let made = 0;
+    T.registerBackend('slow-test', async () => {
+      made++;
+      await new Promise((r) => setTimeout(r, 5));
+      const cpu = createCpuBackend();
+      return new Proxy(cpu, { get: (target, key) => (key === 'name' ? 'slow-test' : Reflect.get(target, key)) });
+    }, 100);
+    expect(T.getBackend().name).not.toBe('slow-test'); // skips the async one, falls back to cpu
+    const b = await T.setBackend('slow-test');
+    expect(b.name).toBe('slow-test');
+    expect(made).toBe(1);
+    T.registerBackend('slow-test', async () => { throw new Error('no adapter'); }, -100);
+    await expect(T.setBackend('slow-test')).rejects.toThrow('no adapter');
+    await T.setBackend('cpu');
+  });
+});
