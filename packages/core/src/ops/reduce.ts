@@ -1,13 +1,12 @@
 /** Reductions over axes (sum, mean, prod, max, min, arg-extrema, var, std, logsumexp) and cumsum. */
 import type { ReduceOp } from '../backend.js';
-import { composite, record } from '../autograd.js';
+import { composite, noGrad, record } from '../autograd.js';
 import { formatShape, ValueError } from '../errors.js';
 import { normalizeAxes, normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, cast, div, eq, exp, log, logicalAnd, mul, sqrt, square, sub, where } from './elementwise.js';
 import { backendOf, empty } from './helpers.js';
 import { expand, reshape } from './views.js';
-import { noGrad } from '../autograd.js';
 
 type Axes = number | readonly number[];
 
