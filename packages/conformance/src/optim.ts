@@ -14,8 +14,8 @@ import type { Args, CheckResult, Skip, Tol } from './types.js';
 export interface OptimizerEntry {
   /** The optimizer's class name in core's `optim` namespace; fixtures are filed under it. */
   name: string;
-  /** A new optimizer over `params` with the fixture's hyper-parameters. */
-  create: (params: Tensor[], hyper: Args) => { step(): unknown };
+  /** A new optimizer over `params` with the fixture's hyper-parameters (disposed after the trajectory when it can be). */
+  create: (params: Tensor[], hyper: Args) => { step(): unknown; dispose?(): void };
   /** Default: atol 1e-5, rtol 1e-4 (errors compound over steps). */
   tolerance?: Tol;
   skips?: Skip[];
@@ -41,8 +41,9 @@ async function runTrajectory(entry: OptimizerEntry, fx: OptimizerFixture, set: F
     const t = fixtureTensor(ref, set);
     return uploadDense(backend, 'float32', t.shape, t.data).requiresGrad_(true);
   });
+  let opt: ReturnType<OptimizerEntry['create']> | undefined;
   try {
-    const opt = entry.create(params, fx.hyper);
+    opt = entry.create(params, fx.hyper);
     const parts: Comparison[] = [];
     for (let s = 0; s < fx.steps.length; s++) {
       const step = fx.steps[s];
@@ -67,6 +68,8 @@ async function runTrajectory(entry: OptimizerEntry, fx: OptimizerFixture, set: F
   } catch (e) {
     return { op, case: fx.case, check: 'torch', pass: false, maxAbsErr: Number.MAX_VALUE, maxRelErr: Number.MAX_VALUE, message: `threw: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
   } finally {
+    // The optimizer's state (moments, momentum buffers) is kept out of tidy scopes: free it.
+    opt?.dispose?.();
     for (const p of params) {
       p.zeroGrad();
       p.dispose();

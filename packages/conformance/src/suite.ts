@@ -10,6 +10,7 @@ import type { Backend } from '@tessera/core';
 import { createCpuBackend } from '@tessera/backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureSet, loadFixtures } from './fixtures.js';
+import { memoryCounts, memoryDiff } from './memory-counts.js';
 import { ALL_CHECKS, type EntryRunContext, runCustom, runSample, runTorch, samplesFor, skipReason, withLeak } from './run.js';
 import { optimizerOpName, optimizerTable, runOptimizer } from './optim.js';
 import { opTable } from './table.js';
@@ -43,6 +44,12 @@ function envSize(): SuiteSize | undefined {
   return v === 'small' || v === 'full' ? v : undefined;
 }
 
+/** Core's live tensors, buffers and bytes for the backend. */
+function liveCounts(backend: Backend): Record<string, number> {
+  const { tensors, buffers, bytes } = memoryCounts(backend);
+  return { tensors, buffers, bytes };
+}
+
 function envLeak(): boolean | undefined {
   const v = typeof process !== 'undefined' ? process.env.TESSERA_CONFORMANCE_LEAK : undefined;
   return v === undefined ? undefined : v === '1' || v === 'true';
@@ -59,12 +66,13 @@ export function defineConformanceSuite(createBackend: () => Backend | Promise<Ba
   const size = options.size ?? envSize() ?? 'full';
   const checks = withLeak(options.checks ?? ALL_CHECKS, options.leakCheck ?? envLeak());
   const table = [...opTable, ...(options.extraEntries ?? [])].filter((e) => !options.ops || options.ops.includes(e.name));
-  const ctx = {} as EntryRunContext;
+  const ctx = {} as EntryRunContext & { start: Record<string, number> };
   const all: CheckResult[] = [];
 
   describe('conformance', () => {
     beforeAll(async () => {
       ctx.backend = await createBackend();
+      ctx.start = liveCounts(ctx.backend);
       ctx.reference = createCpuBackend({ float64: true });
       ctx.size = size;
       ctx.checks = checks;
@@ -112,6 +120,10 @@ export function defineConformanceSuite(createBackend: () => Backend | Promise<Ba
         });
       }
     }
+    it('leaves no tensors of its own behind on the backend', () => {
+      const now = liveCounts(ctx.backend);
+      expect(memoryDiff(ctx.start, now), 'tensors the suite created and never disposed (an optimizer state, a custom check, ...)').toBe('');
+    });
     if (options.trainingMemory !== false && !options.ops) {
       defineTrainingMemorySuite(() => ctx.backend, { size, ...options.trainingMemory });
     }
