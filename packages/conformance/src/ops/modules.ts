@@ -44,9 +44,8 @@ export function withParams<M extends object>(m: M, params: Record<string, Tensor
   return m;
 }
 
-// Modules are called through their own signatures; the table only needs "some module".
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SomeModule = T.nn.Module<any, any>;
+/** Any module: each entry calls its own through its own signature (`call`). */
+type SomeModule = T.nn.AnyModule;
 
 export interface ModuleSpec<M extends SomeModule> {
   /** The entry's name ('nn.Conv1d'); fixtures are filed under it. */
@@ -99,7 +98,7 @@ export function moduleEntry<M extends SomeModule>(spec: ModuleSpec<M>): OpEntry 
       const m = spec.build(a);
       const keys = typeof spec.state === 'function' ? spec.state(a) : spec.state;
       const xs = loadInputs(m, keys, inputs, (a.arity as number | undefined) ?? 1, call);
-      return spec.call ? spec.call(m, xs, a) : (m.call(xs[0]) as OpOutput);
+      return spec.call ? spec.call(m, xs, a) : (m as unknown as T.nn.Module).call(xs[0]);
     },
   };
   if (spec.contiguityExempt) e.contiguityExempt = spec.contiguityExempt;
@@ -711,7 +710,7 @@ const attentionEntries = [
 /** Class or element weights: a buffer, positive. */
 const weights = (rng: Rng, shape: number[]) => buffer(shape, rng.uniform(shape, 0.2, 2));
 
-function lossEntry(name: string, make: (options: Record<string, unknown>) => SomeModule, cases: [string, (rng: Rng) => SampleInput[], Args][]): OpEntry {
+function lossEntry(name: string, make: (options: Record<string, unknown>) => T.nn.Module<[Tensor, Tensor], Tensor>, cases: [string, (rng: Rng) => SampleInput[], Args][]): OpEntry {
   return moduleEntry({
     name,
     // Weighted losses are built with a placeholder buffer that loadStateDict fills, as a PyTorch state dict would.
