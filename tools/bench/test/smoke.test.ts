@@ -23,9 +23,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('bench harness', () => {
   it('times a tiny matmul on the cpu backend and writes JSON and markdown', async () => {
     const report = await runBench({
-      suites: ['matmul', 'gpt-train'],
+      suites: ['matmul'],
       backends: ['cpu'],
-      peers: [],
+      // Not installed here (its install script downloads libtensorflow): reported, not fatal.
+      peers: ['tfjs-node'],
       params: { N: [16, 32] },
       warmup: 1,
       minRuns: 2,
@@ -43,7 +44,7 @@ describe('bench harness', () => {
       const n = Number(r.case.slice(2));
       expect(r.gflops).toBeCloseTo((2 * n ** 3) / (r.median_ms * 1e6), 2);
     }
-    expect(report.unavailable).toEqual([expect.objectContaining({ suite: 'gpt-train', reason: expect.stringContaining('not yet available') })]);
+    expect(report.absent).toEqual([expect.objectContaining({ id: 'tfjs-node' })]);
 
     const json = join(dir, 'out.json');
     const md = join(dir, 'out.md');
@@ -53,8 +54,7 @@ describe('bench harness', () => {
     expect(back.records).toEqual(report.records);
     const text = readFileSync(md, 'utf8');
     expect(text).toMatch(/\| N=16 \| \*\*cpu\*\* \(Tessera\) \| 1 \| [\d.]+ \|/);
-    expect(text).toContain('## gpt-train');
-    expect(text).toContain('_Not yet available: the GPT model');
+    expect(text).toContain('- **tfjs-node**: unavailable: ');
     expect(text).toContain('![matmul: time against matrix size N](scaling-matmul.svg)');
   });
 
@@ -127,7 +127,11 @@ describe('suites on the cpu backend', () => {
     const { memory } = await import('@tessera/core');
     const backend = createCpuBackend();
     const cpu = tesseraContestant(backend, 'cpu-test');
-    const tiny: Record<string, number[]> = { N: [8], B: [2], C: [2], O: [3], H: [5], K: [3], BH: [2], T: [4], D: [4] };
+    const tiny: Record<string, number[]> = {
+      N: [8], B: [2], C: [2], O: [3], H: [5], K: [3], BH: [2], T: [4], D: [4],
+      // The GPT suites: 1 block, 2 heads, 8 wide, context 8, vocabulary 16; generate 2 tokens after 3.
+      layers: [1], heads: [2], width: [8], ctx: [8], vocab: [16], batch: [2], prompt: [3], new: [2],
+    };
     const ran: string[] = [];
     for (const suite of SUITES) {
       for (const c of suite.cases(tiny)) {
@@ -142,6 +146,49 @@ describe('suites on the cpu backend', () => {
         ran.push(suite.name);
       }
     }
-    expect(new Set(ran)).toEqual(new Set(['matmul', 'mlp', 'conv', 'cnn', 'attention']));
+    expect(new Set(ran)).toEqual(new Set(['matmul', 'mlp', 'conv', 'cnn', 'attention', 'gpt-train', 'gpt-generate']));
+  });
+});
+
+describe('the GPT suites', () => {
+  const tinyGpt = { layers: [1], heads: [2], width: [8], ctx: [8], vocab: [16], batch: [2], prompt: [3], new: [2] };
+
+  it('build the same model, by parameter count, in torch and TensorFlow.js as in Tessera', async (ctx) => {
+    const { SUITES, loadPythonPeer, loadTfjsPeer } = await import('@tessera/bench');
+    const torch = await loadPythonPeer('torch');
+    if ('reason' in torch) ctx.skip(`torch is unavailable: ${torch.reason}`);
+    const tfjs = await loadTfjsPeer('tfjs');
+    if ('reason' in torch || 'reason' in tfjs) throw new Error('unreachable');
+    try {
+      for (const name of ['gpt-train', 'gpt-generate']) {
+        const suite = SUITES.find((s) => s.name === name)!;
+        const [c] = suite.cases(tinyGpt);
+        for (const peer of [torch, tfjs]) {
+          const w = await peer.prepare(suite, c);
+          await w.before?.();
+          await w.run();
+          await w.dispose();
+          // A model of another size is refused at setup.
+          const wrong = { ...c, params: { ...c.params, nparams: c.params.nparams + 1 } };
+          if (peer === torch) await expect(peer.prepare(suite, wrong)).rejects.toThrow(/parameters, expected/);
+        }
+      }
+    } finally {
+      await torch.close();
+      await tfjs.close();
+    }
+  });
+
+  it('sweep the context length for the scaling plot and keep the tiny case out of it', async () => {
+    const { SUITES } = await import('@tessera/bench');
+    const train = SUITES.find((s) => s.name === 'gpt-train')!;
+    const cases = train.cases({});
+    expect(cases[0].size).toBeUndefined();
+    expect(cases.slice(1).map((c) => [c.params.ctx, c.size, c.tokens])).toEqual([[32, 32, 512], [64, 64, 1024], [128, 128, 2048]]);
+    // ENVIRONMENT.md's small GPT: 4 layers, 4 heads, 256 wide.
+    expect(cases[3].name).toMatch(/^4L\/4H\/256d ctx128 V1024 \(3\.72M params\) b16$/);
+    const generate = SUITES.find((s) => s.name === 'gpt-generate')!;
+    expect(generate.cases({}).map((c) => c.tokens)).toEqual([32, 32]);
+    expect(() => generate.cases({ ctx: [32] })).toThrow(/exceed the context 32/);
   });
 });

@@ -1,5 +1,5 @@
 /** Pieces the suites share: case lists from defaults and `--param` overrides, and small training helpers. */
-import { type Backend, gather, logSoftmax, mean, mul, neg, noGrad, randint, randn, type Tensor } from '@tessera/core';
+import { type Backend, gather, logSoftmax, mean, mul, neg, noGrad, type optim, randint, randn, Tensor } from '@tessera/core';
 
 /** The values of parameter `name`: the override when given, else the defaults. */
 export function values(overrides: Readonly<Record<string, readonly number[]>>, name: string, defaults: readonly number[]): number[] {
@@ -40,4 +40,12 @@ export function sgdStep(params: readonly Tensor[], lr: number): void {
       p.zeroGrad();
     }
   });
+}
+
+/** Free an optimizer's state tensors (moments), which it holds until then. */
+export function disposeOptimizer(opt: optim.Optimizer): void {
+  for (const state of opt.state.values()) {
+    for (const v of Object.values(state)) if (v instanceof Tensor) v.dispose();
+  }
+  opt.state.clear();
 }
