@@ -15,7 +15,8 @@ const USAGE = `Usage: pnpm bench [options]
   --suite a,b          suites to run (default: all): ${SUITES.map((s) => s.name).join(', ')}
   --backends a,b       Tessera backends (default: cpu); e.g. cpu,webgpu
   --peers a,b|none     peers (default: all): ${PEERS.join(', ')}
-  --param K=v1,v2      replace a case parameter's values, e.g. --param N=64,2048 (repeatable)
+  --param K=v1,v2      replace a case parameter's values, e.g. --param N=64,2048 (repeatable);
+                       suite.K=v1,v2 for one suite only, e.g. --param cnn.B=16
   --json FILE          write the records as JSON (default: bench-results/latest.json)
   --md FILE            write the markdown report (default: bench-results/latest.md)
   --svg-dir DIR        write the SVG charts there (default: bench-results)
@@ -28,6 +29,8 @@ const USAGE = `Usage: pnpm bench [options]
   --allow-emulated-gpu time WebGPU on a CPU-emulated adapter (SwiftShader) too
   --python-threads N   threads for torch and numpy (default: all cores)
   --from-json FILE     re-render the markdown and charts of a saved run instead of measuring
+  --section FILE       append a saved run (its JSON) to the markdown as a section, e.g. the
+                       WebGPU run after the CPU one (repeatable)
   --quiet              print only the paths written
 `;
 
@@ -67,6 +70,7 @@ async function main(argv: string[]): Promise<void> {
       'python-threads': { type: 'string' },
       quiet: { type: 'boolean' },
       'from-json': { type: 'string' },
+      section: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,21 +78,24 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  const load = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+  const sections = (a.section ?? []).map(load);
   if (a['from-json']) {
-    const saved = JSON.parse(readFileSync(a['from-json'], 'utf8')) as BenchReport;
+    const saved = load(a['from-json']);
     const written = writeReport(saved, {
       json: a.json,
       markdown: a.md ?? 'bench-results/latest.md',
       svgDir: a['svg-dir'] ?? 'bench-results',
       preface: NOISY_MACHINE_NOTE,
+      sections,
     });
     for (const p of written) process.stdout.write(`${p}\n`);
     return;
   }
   const params: Record<string, number[]> = {};
   for (const p of a.param ?? []) {
-    const m = /^(\w+)=([\d.,]+)$/.exec(p);
-    if (!m) throw new Error(`--param needs K=v1,v2 (numbers), got '${p}'`);
+    const m = /^((?:[\w-]+\.)?\w+)=([\d.,]+)$/.exec(p);
+    if (!m) throw new Error(`--param needs K=v1,v2 or suite.K=v1,v2 (numbers), got '${p}'`);
     params[m[1]] = m[2].split(',').map(Number);
   }
   const log = a.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
@@ -114,6 +121,7 @@ async function main(argv: string[]): Promise<void> {
     markdown: a.md ?? 'bench-results/latest.md',
     svgDir: a['svg-dir'] ?? 'bench-results',
     preface: NOISY_MACHINE_NOTE,
+    sections,
   });
   log(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   for (const p of written) process.stdout.write(`${p}\n`);

@@ -4,7 +4,7 @@
  * clocking down) lands on every contestant alike and cancels in their ratio.
  */
 import { summarize } from './stats.js';
-import type { BenchRecord, CaseSpec, Contestant, PeakInfo, Suite, UnavailableRecord, Workload } from './types.js';
+import type { BenchRecord, CaseSpec, Contestant, GpuPeakInfo, PeakInfo, Suite, UnavailableRecord, Workload } from './types.js';
 
 export interface MeasureOptions {
   /** Untimed runs of each contestant before timing (at least 1: the first run pays for JIT, packing, shader builds). */
@@ -63,6 +63,7 @@ export async function measureCase(
   contestants: readonly Contestant[],
   opts: MeasureOptions,
   peak: PeakInfo | null = null,
+  gpuPeak: GpuPeakInfo | null = null,
 ): Promise<{ records: BenchRecord[]; unavailable: UnavailableRecord[] }> {
   const unavailable: UnavailableRecord[] = [];
   const lanes: Lane[] = [];
@@ -140,8 +141,12 @@ export async function measureCase(
     };
     if (c.flops) {
       rec.gflops = round4(c.flops / (s.median * 1e6));
-      const p = lane.contestant.device === 'gpu' ? undefined : peakFor(peak, lane.contestant.threads);
-      if (p) rec.fraction_of_fma_peak = round4(rec.gflops / p);
+      if (lane.contestant.device === 'gpu') {
+        if (gpuPeak?.fma_gflops) rec.fraction_of_adapter_peak = round4(rec.gflops / gpuPeak.fma_gflops);
+      } else {
+        const p = peakFor(peak, lane.contestant.threads);
+        if (p) rec.fraction_of_fma_peak = round4(rec.gflops / p);
+      }
     }
     if (c.tokens) rec.tokens_per_s = round4(c.tokens / (s.median / 1000));
     if (c.size !== undefined) rec.size = c.size;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listBackends, setBackend, use, type Backend } from '@tessera/core';
+import { adapterName, EMULATED_ADAPTER, type WebGpuEnvOptions } from './gpu.js';
 import { repoRoot } from './paths.js';
 import { type Absent, type CaseSpec, type Contestant, type Suite, Unavailable, type Workload } from './types.js';
 
@@ -28,17 +29,28 @@ async function importBackendPackage(name: string): Promise<void> {
   await import(pathToFileURL(entry).href);
 }
 
+/** The WebGPU adapter a backend reports in `info().features.adapter`, by name; null for others. */
+function adapterOf(backend: Backend): string | null {
+  const a = backend.info().features.adapter;
+  return a && typeof a === 'object' ? adapterName(a as Partial<GPUAdapterInfo>) : null;
+}
+
 function describe(backend: Backend): { threads: number; detail: string } {
   const features = backend.info().features;
   const threads = typeof features.threads === 'number' && features.threads > 0 ? features.threads : 1;
   const shown = Object.entries(features)
     .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
     .map(([k, v]) => `${k}: ${String(v)}`);
+  const adapter = adapterOf(backend);
+  if (adapter) shown.unshift(`adapter: ${adapter}`);
   return { threads, detail: shown.join(', ') };
 }
 
-/** Load and activate backend `name`; an Absent (with the reason) when it cannot be had. */
-export async function loadTesseraBackend(name: string): Promise<Contestant | Absent> {
+/**
+ * Load and activate backend `name`; an Absent (with the reason) when it cannot be had, or
+ * when it runs on a CPU-emulated WebGPU adapter and `allowEmulatedGpu` is not set.
+ */
+export async function loadTesseraBackend(name: string, opts: WebGpuEnvOptions = {}): Promise<Contestant | Absent> {
   let backend: Backend;
   try {
     await importBackendPackage(name);
@@ -46,6 +58,10 @@ export async function loadTesseraBackend(name: string): Promise<Contestant | Abs
       throw new Unavailable(`no backend named '${name}' registered after importing @tessera/${packageDir(name)}; registered: [${listBackends().join(', ')}]`);
     }
     backend = await setBackend(name);
+    const adapter = adapterOf(backend);
+    if (adapter && EMULATED_ADAPTER.test(adapter) && !opts.allowEmulatedGpu) {
+      throw new Unavailable(`only a CPU-emulated WebGPU adapter (${adapter}); pass --allow-emulated-gpu to time it anyway`);
+    }
   } catch (err) {
     return { id: name, kind: 'backend', reason: err instanceof Error ? err.message.split('\n')[0] : String(err) };
   }

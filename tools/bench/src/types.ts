@@ -106,8 +106,10 @@ export interface BenchRecord {
   runs: number;
   gflops?: number;
   tokens_per_s?: number;
-  /** GFLOP/s over the measured FMA peak of `threads` cores (0..1). */
+  /** GFLOP/s over the measured FMA peak of `threads` cores (0..1); CPU contestants. */
   fraction_of_fma_peak?: number;
+  /** GFLOP/s over the WebGPU adapter's measured FMA peak (0..1); GPU contestants. */
+  fraction_of_adapter_peak?: number;
   /** The x value of the scaling plot. */
   size?: number;
   /** Set when fewer runs than asked were made (one run was slower than --max-run-s). */
@@ -143,6 +145,18 @@ export interface PeakInfo {
   notice?: string;
 }
 
+/** A WebGPU adapter's float32 FMA throughput, from assets/peak.wgsl. */
+export interface GpuPeakInfo {
+  adapter: string;
+  /** A CPU emulation (SwiftShader): the figure is that of the CPU running it. */
+  emulated: boolean;
+  fma_gflops: number;
+  /** The dispatch that gave it: workgroups of 256 invocations, loop iterations, best time. */
+  workgroups: number;
+  iterations: number;
+  best_ms: number;
+}
+
 export interface MachineInfo {
   cpu: string;
   cores: number;
@@ -162,6 +176,8 @@ export interface BenchReport {
   finished: string;
   machine: MachineInfo;
   peak: PeakInfo | null;
+  /** The WebGPU adapter's peak, when a GPU contestant ran; a notice when it could not be measured. */
+  gpu_peak?: GpuPeakInfo | { notice: string } | null;
   options: Record<string, unknown>;
   contestants: { id: string; kind: ContestantKind; threads: number; detail: string }[];
   absent: Absent[];

@@ -192,3 +192,58 @@ describe('the GPT suites', () => {
     expect(() => generate.cases({ ctx: [32] })).toThrow(/exceed the context 32/);
   });
 });
+
+describe('parameters, the WebGPU section and the adapter peak', () => {
+  it('scopes --param suite.K to that suite, over the plain key', async () => {
+    const { paramsFor, validate } = await import('@tessera/bench');
+    const params = { N: [64], 'matmul.N': [8], 'gpt-train.ctx': [16], B: [2] };
+    expect(paramsFor('matmul', params)).toEqual({ N: [8], B: [2] });
+    expect(paramsFor('gpt-train', params)).toEqual({ N: [64], B: [2], ctx: [16] });
+    expect(() => validate({ suites: ['matmul'], peers: [], params: { 'nope.N': [1] } })).toThrow(/unknown suite 'nope'/);
+  });
+
+  it('appends a WebGPU run as a section with the goal table and the emulation warning', async () => {
+    const { renderMarkdown, sectionOf, webgpuGoal } = await import('@tessera/bench');
+    const rec = (who: Partial<BenchRecord>, c: string, ms: number, frac: number): BenchRecord => ({
+      suite: 'matmul', case: c, threads: 1, median_ms: ms, p10_ms: ms, p90_ms: ms, runs: 3, gflops: 1, fraction_of_adapter_peak: frac, ...who,
+    });
+    const report: BenchReport = {
+      command: 'pnpm bench --backends webgpu', started: 't0', finished: 't1',
+      machine: { cpu: 'x', cores: 2, memory_gib: 1, node: 'v20', platform: 'linux x64', flags: [], load_start: 0 },
+      peak: null,
+      gpu_peak: { adapter: 'google swiftshader', emulated: true, fma_gflops: 6, workgroups: 256, iterations: 100, best_ms: 100 },
+      options: { warmup: 1, minRuns: 1, maxRuns: 1, caseBudgetMs: 1, maxRunMs: 1 },
+      contestants: [{ id: 'webgpu', kind: 'backend', threads: 1, detail: 'adapter: google swiftshader' }, { id: 'tfjs-webgpu', kind: 'peer', threads: 1, detail: '' }],
+      absent: [], unavailable: [], suites: [{ name: 'matmul', description: 'C = A·B' }],
+      records: [
+        rec({ backend: 'webgpu' }, 'N=256', 40, 0.14), rec({ peer: 'tfjs-webgpu' }, 'N=256', 100, 0.056),
+        rec({ backend: 'webgpu' }, 'N=512', 100, 0.1), rec({ peer: 'tfjs-webgpu' }, 'N=512', 120, 0.08),
+      ],
+    };
+    const goal = webgpuGoal(report, '###')!;
+    expect(goal).toContain('| matmul | N=256 | 40.0 | 100 | 2.50× | yes | 1 | 14 % | 5.6 % |');
+    expect(goal).toContain('| matmul | N=512 | 100 | 120 | 1.20× | no |');
+    expect(goal).toContain('1 of 2 cases meet the goal');
+    expect(goal).toContain('says nothing about whether the goal is met on a GPU');
+    const { title, preface, svgPrefix } = sectionOf(report, 0);
+    expect(svgPrefix).toBe('webgpu-');
+    expect(preface).toContain('CPU-emulated and meaningless for real-GPU performance');
+    const md = renderMarkdown(report, { title, preface, level: 2 });
+    expect(md.startsWith('## WebGPU')).toBe(true);
+    expect(md).toContain('### WebGPU adapter peak');
+    expect(md).toContain('| google swiftshader | 6 GFLOP/s |');
+    expect(md).toContain('% of adapter peak');
+  });
+
+  it('measures the adapter FMA peak with the WGSL kernel where there is an adapter', async (ctx) => {
+    const { defaultAdapter, measureGpuPeak, prepareWebGpuEnv } = await import('@tessera/bench');
+    prepareWebGpuEnv({ allowEmulatedGpu: true });
+    const found = await defaultAdapter({ allowEmulatedGpu: true }).catch((e: Error) => e);
+    if (found instanceof Error) ctx.skip(`no WebGPU adapter: ${found.message}`);
+    const peak = await measureGpuPeak({ allowEmulatedGpu: true, minMs: 20, reps: 2 });
+    expect(peak.fma_gflops).toBeGreaterThan(0);
+    expect(peak.best_ms).toBeGreaterThan(0);
+    // The figure is the kernel's FLOPs over its best time.
+    expect(peak.fma_gflops).toBeCloseTo((peak.workgroups * 256 * peak.iterations * 64) / (peak.best_ms * 1e6), 0);
+  });
+});

@@ -2,21 +2,17 @@
  * TensorFlow.js peers: its cpu (plain JS), wasm (XNNPACK, SIMD) and webgpu (Dawn in Node)
  * backends in this process, and tfjs-node when it can be installed (it cannot here: its
  * install script downloads libtensorflow). One `tf` module hosts them all; each workload
- * makes its backend active before each run, outside the timed region.
+ * makes its backend active before each run, outside the timed region. tfjs-webgpu runs on
+ * the run's shared `navigator.gpu` (gpu.ts): the adapter Tessera's webgpu backend uses.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { defaultAdapter, prepareWebGpuEnv, type WebGpuEnvOptions } from '../gpu.js';
 import { type Absent, type CaseSpec, type Contestant, type Suite, Unavailable, type Workload } from '../types.js';
 
 export type TfModule = typeof import('@tensorflow/tfjs');
 
 export type TfjsPeerId = 'tfjs' | 'tfjs-wasm' | 'tfjs-webgpu' | 'tfjs-node';
 
-export interface TfjsLoadOptions {
-  /** Accept a CPU-emulated WebGPU adapter (SwiftShader): correct, but its timings mean nothing. */
-  allowEmulatedGpu?: boolean;
-}
+export type TfjsLoadOptions = WebGpuEnvOptions;
 
 let tfModule: Promise<TfModule> | null = null;
 
@@ -39,43 +35,6 @@ async function quietly<T>(fn: () => Promise<T>): Promise<T> {
   } finally {
     Object.assign(console, { log, warn, info });
   }
-}
-
-/**
- * Environment Dawn reads when it starts (so set before any WebGPU backend, ours or tfjs's,
- * loads): a private XDG_RUNTIME_DIR, which the Vulkan loader wants, and, when emulation is
- * allowed, SwiftShader's Vulkan driver from Debian's chromium (lavapipe does not work with Dawn).
- */
-export function prepareWebGpuEnv(opts: TfjsLoadOptions): void {
-  if (!process.env.XDG_RUNTIME_DIR) {
-    const dir = join(tmpdir(), `tessera-bench-xdg-${process.getuid?.() ?? 0}`);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    process.env.XDG_RUNTIME_DIR = dir;
-  }
-  const icd = '/usr/lib/chromium/vk_swiftshader_icd.json';
-  if (opts.allowEmulatedGpu && !process.env.VK_ICD_FILENAMES && existsSync(icd)) process.env.VK_ICD_FILENAMES = icd;
-}
-
-const EMULATED = /swiftshader|llvmpipe|lavapipe|software|cpu/i;
-
-async function setUpWebGpu(opts: TfjsLoadOptions): Promise<string> {
-  prepareWebGpuEnv(opts);
-  const g = globalThis as Record<string, unknown>;
-  if (!(g.navigator as { gpu?: unknown } | undefined)?.gpu) {
-    const dawn = (await import('webgpu')) as unknown as { create(flags: string[]): GPU; globals: Record<string, unknown> };
-    Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]);
-    Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu }, configurable: true, writable: true });
-  }
-  const gpu = (globalThis.navigator as Navigator).gpu;
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) throw new Unavailable('no WebGPU adapter (Dawn found no usable Vulkan driver)');
-  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-  const name = [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
-  if (EMULATED.test(name) && !opts.allowEmulatedGpu) {
-    throw new Unavailable(`only a CPU-emulated WebGPU adapter (${name}); pass --allow-emulated-gpu to time it anyway`);
-  }
-  return name;
 }
 
 /** A TensorFlow.js contestant, or an Absent saying why it cannot run here. */
@@ -120,7 +79,8 @@ async function makeTfjsPeer(id: TfjsPeerId, opts: TfjsLoadOptions): Promise<Cont
       threads = wasm.getThreadsCount?.() ?? 1;
       detail = `tfjs ${tf.version.tfjs} wasm (XNNPACK, ${threads} thread${threads === 1 ? '' : 's'})`;
     } else {
-      const adapter = await setUpWebGpu(opts);
+      prepareWebGpuEnv(opts);
+      const adapter = (await defaultAdapter(opts)).name;
       await import('@tensorflow/tfjs-backend-webgpu');
       tfBackend = 'webgpu';
       if (!(await tf.setBackend('webgpu'))) throw new Unavailable(`tfjs webgpu backend failed to initialise on ${adapter}`);

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { BenchReport } from '../types.js';
-import { renderMarkdown } from './markdown.js';
+import { emulatedGpu, renderMarkdown } from './markdown.js';
 import { ratioChart, scalingChart } from './svg.js';
 
 export interface WriteOptions {
@@ -12,6 +12,19 @@ export interface WriteOptions {
   svgDir?: string;
   title?: string;
   preface?: string;
+  /** Saved reports appended to the markdown as sections (e.g. the WebGPU run after the CPU one). */
+  sections?: readonly BenchReport[];
+}
+
+/** How a report appended as a section is titled, introduced and its charts named. */
+export function sectionOf(report: BenchReport, index: number): { title: string; preface: string; svgPrefix: string } {
+  const gpu = report.contestants.some((c) => /gpu/i.test(c.id));
+  if (!gpu) return { title: `Additional run ${index + 1}`, preface: NOISY_MACHINE_NOTE, svgPrefix: `run${index + 1}-` };
+  const emulated = emulatedGpu(report);
+  const preface = emulated
+    ? `**Every number in this section is CPU-emulated and meaningless for real-GPU performance.** The only WebGPU adapter here is SwiftShader, a Vulkan implementation running on the machine's CPU cores, reached from Node through Dawn (npm \`webgpu\`). Tessera's webgpu backend and TensorFlow.js's run side by side in one process on that one adapter (one Dawn instance, same toggles), so the ratios compare how the two use an adapter whose costs are a CPU's — per-dispatch overhead, caches — not a GPU's. For real-GPU figures run \`tools/bench/webgpu-on-gpu.sh\` on a machine with a GPU and a Vulkan driver.\n\n${NOISY_MACHINE_NOTE}`
+    : `Tessera's webgpu backend and TensorFlow.js's run side by side in one process on the same adapter (one Dawn instance, same toggles).`;
+  return { title: 'WebGPU: Tessera webgpu against TensorFlow.js WebGPU', preface, svgPrefix: 'webgpu-' };
 }
 
 export const NOISY_MACHINE_NOTE =
@@ -26,34 +39,46 @@ function link(fromFile: string, to: string): string {
   return relative(dirname(resolve(fromFile)), resolve(to)).split(sep).join('/');
 }
 
+type Images = { ratios?: string; scaling: Record<string, string> };
+
+/** Write a report's charts into `svgDir` (names prefixed with `prefix`); the image links for the markdown. */
+function writeCharts(report: BenchReport, svgDir: string, prefix: string, markdown: string | undefined, written: string[]): Images {
+  const images: Images = { scaling: {} };
+  const ratios = ratioChart(report);
+  if (ratios) {
+    const p = join(svgDir, `${prefix}ratios.svg`);
+    write(p, ratios);
+    written.push(p);
+    if (markdown) images.ratios = link(markdown, p);
+  }
+  for (const s of report.suites) {
+    if (!s.scaling) continue;
+    const svg = scalingChart(report, s.name, s.scaling.label);
+    if (!svg) continue;
+    const p = join(svgDir, `${prefix}scaling-${s.name}.svg`);
+    write(p, svg);
+    written.push(p);
+    if (markdown) images.scaling[s.name] = link(markdown, p);
+  }
+  return images;
+}
+
 /** Write what was asked; returns the paths written. */
 export function writeReport(report: BenchReport, opts: WriteOptions): string[] {
   const written: string[] = [];
-  const images: { ratios?: string; scaling: Record<string, string> } = { scaling: {} };
-  if (opts.svgDir) {
-    const ratios = ratioChart(report);
-    if (ratios) {
-      const p = join(opts.svgDir, 'ratios.svg');
-      write(p, ratios);
-      written.push(p);
-      if (opts.markdown) images.ratios = link(opts.markdown, p);
-    }
-    for (const s of report.suites) {
-      if (!s.scaling) continue;
-      const svg = scalingChart(report, s.name, s.scaling.label);
-      if (!svg) continue;
-      const p = join(opts.svgDir, `scaling-${s.name}.svg`);
-      write(p, svg);
-      written.push(p);
-      if (opts.markdown) images.scaling[s.name] = link(opts.markdown, p);
-    }
-  }
+  const images = opts.svgDir ? writeCharts(report, opts.svgDir, '', opts.markdown, written) : { scaling: {} };
   if (opts.json) {
     write(opts.json, `${JSON.stringify(report, null, 2)}\n`);
     written.push(opts.json);
   }
   if (opts.markdown) {
-    write(opts.markdown, renderMarkdown(report, { title: opts.title, preface: opts.preface, images }));
+    const parts = [renderMarkdown(report, { title: opts.title, preface: opts.preface, images })];
+    (opts.sections ?? []).forEach((section, i) => {
+      const { title, preface, svgPrefix } = sectionOf(section, i);
+      const imgs = opts.svgDir ? writeCharts(section, opts.svgDir, svgPrefix, opts.markdown, written) : { scaling: {} };
+      parts.push(renderMarkdown(section, { title, preface, images: imgs, level: 2 }));
+    });
+    write(opts.markdown, parts.join('\n'));
     written.push(opts.markdown);
   }
   return written;
