@@ -22,6 +22,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
+export TESSERA_BENCH_VIA="bash tools/bench/webgpu-on-gpu.sh${*:+ $*}"
 mode=gpu
 out=bench-results/webgpu.json
 extra=()

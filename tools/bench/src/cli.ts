@@ -88,6 +88,7 @@ async function main(argv: string[]): Promise<void> {
       svgDir: a['svg-dir'] ?? 'bench-results',
       preface: NOISY_MACHINE_NOTE,
       sections,
+      renderedWith: ['pnpm bench', ...argv].join(' '),
     });
     for (const p of written) process.stdout.write(`${p}\n`);
     return;
@@ -113,7 +114,8 @@ async function main(argv: string[]): Promise<void> {
     peak: !a['no-peak'],
     allowEmulatedGpu: a['allow-emulated-gpu'] ?? false,
     pythonThreads: a['python-threads'] === undefined ? undefined : num(a['python-threads'], 1, 'python-threads'),
-    command: ['pnpm bench', ...argv].join(' '),
+    // A wrapper script (webgpu-on-gpu.sh) names itself, so the report shows both commands.
+    command: [process.env.TESSERA_BENCH_VIA ? `${process.env.TESSERA_BENCH_VIA}\n# which runs:` : '', ['pnpm bench', ...argv].join(' ')].filter(Boolean).join('\n'),
     log,
   });
   const written = writeReport(report, {

@@ -14,6 +14,8 @@ export interface WriteOptions {
   preface?: string;
   /** Saved reports appended to the markdown as sections (e.g. the WebGPU run after the CPU one). */
   sections?: readonly BenchReport[];
+  /** The command that assembled the markdown from saved runs, printed at its end. */
+  renderedWith?: string;
 }
 
 /** How a report appended as a section is titled, introduced and its charts named. */
@@ -21,9 +23,11 @@ export function sectionOf(report: BenchReport, index: number): { title: string; 
   const gpu = report.contestants.some((c) => /gpu/i.test(c.id));
   if (!gpu) return { title: `Additional run ${index + 1}`, preface: NOISY_MACHINE_NOTE, svgPrefix: `run${index + 1}-` };
   const emulated = emulatedGpu(report);
+  const onGpu =
+    'On a machine with a GPU, `bash tools/bench/webgpu-on-gpu.sh --out gpu.json` runs this comparison at full sizes in a few minutes (it installs nothing: it needs Node, pnpm, the workspace\'s node_modules and a Vulkan driver for the GPU, e.g. NVIDIA\'s, and refuses an emulated adapter); `pnpm bench --from-json tools/bench/results/latest.json --section gpu.json --md BENCHMARKS.md --svg-dir tools/bench/results` then puts its results here. `--swiftshader` gives the run below, `--quick` a 20-second check of the whole path.';
   const preface = emulated
-    ? `**Every number in this section is CPU-emulated and meaningless for real-GPU performance.** The only WebGPU adapter here is SwiftShader, a Vulkan implementation running on the machine's CPU cores, reached from Node through Dawn (npm \`webgpu\`). Tessera's webgpu backend and TensorFlow.js's run side by side in one process on that one adapter (one Dawn instance, same toggles), so the ratios compare how the two use an adapter whose costs are a CPU's — per-dispatch overhead, caches — not a GPU's. For real-GPU figures run \`tools/bench/webgpu-on-gpu.sh\` on a machine with a GPU and a Vulkan driver.\n\n${NOISY_MACHINE_NOTE}`
-    : `Tessera's webgpu backend and TensorFlow.js's run side by side in one process on the same adapter (one Dawn instance, same toggles).`;
+    ? `**Every number in this section is CPU-emulated and meaningless for real-GPU performance.** The only WebGPU adapter here is SwiftShader, a Vulkan implementation running on the machine's CPU cores, reached from Node through Dawn (npm \`webgpu\`); this machine has no GPU, so no real-GPU figures are in this file. Tessera's webgpu backend and TensorFlow.js's run side by side in one process on that one adapter (one Dawn instance, same toggles), so the ratios compare how the two drive an adapter whose costs are a CPU's — per-dispatch overhead, caches — not a GPU's.\n\n${onGpu}\n\n${NOISY_MACHINE_NOTE}`
+    : `Tessera's webgpu backend and TensorFlow.js's run side by side in one process on the same adapter (one Dawn instance, same toggles).\n\n${onGpu}`;
   return { title: 'WebGPU: Tessera webgpu against TensorFlow.js WebGPU', preface, svgPrefix: 'webgpu-' };
 }
 
@@ -78,6 +82,7 @@ export function writeReport(report: BenchReport, opts: WriteOptions): string[] {
       const imgs = opts.svgDir ? writeCharts(section, opts.svgDir, svgPrefix, opts.markdown, written) : { scaling: {} };
       parts.push(renderMarkdown(section, { title, preface, images: imgs, level: 2 }));
     });
+    if (opts.renderedWith) parts.push(`---\n\nThis file was assembled from the saved runs above (their JSON) with:\n\n\`\`\`\n${opts.renderedWith}\n\`\`\`\n`);
     write(opts.markdown, parts.join('\n'));
     written.push(opts.markdown);
   }

@@ -28,7 +28,7 @@ function trainCase(cfg: GptConfig, batch: number, size?: number): CaseSpec {
 export const gptTrain: Suite = {
   name: 'gpt-train',
   description:
-    'One AdamW train step (lr 3e-4, weight decay 0.01) of a GPT-2-style decoder — token + position embedding, pre-LayerNorm blocks of causal multi-head self-attention and a GELU(tanh) MLP 4× wide, final LayerNorm, untied LM head — on next-token cross-entropy over batch × ctx random tokens; forward, backward, update, then a parameter read back. The same architecture and parameter count on every side (checked at setup); tokens/s = batch × ctx ÷ step time.',
+    'One AdamW train step (lr 3e-4, weight decay 0.01) of a GPT-2-style decoder — token + position embedding, pre-LayerNorm blocks of causal multi-head self-attention and a GELU(tanh) MLP 4× wide, final LayerNorm, untied LM head — on next-token cross-entropy over batch × ctx random tokens; forward, backward, update, then a parameter read back. The same architecture and parameter count on every side (checked at setup; the count is in the case name); tokens/s = batch × ctx ÷ step time. Tessera: core\'s nn layers (TransformerEncoderLayer, normFirst, isCausal) and optim.AdamW; torch: nn.TransformerEncoderLayer (norm_first) and torch.optim.AdamW; TensorFlow.js: the same ops written out, and tf.train.adam after a decoupled weight decay (tfjs has no AdamW); tfjs-wasm looks tokens up as one-hot × table, since it has no kernel for gather\'s gradient. numpy sits this out (no autograd).',
   scaling: { param: 'ctx', label: 'context length (small GPT, b16)' },
   cases: (o) => {
     const keys = [...MODEL_KEYS, 'batch'];
