@@ -6,9 +6,10 @@
 #
 #   (default)      full sizes; refuses a CPU-emulated adapter (SwiftShader, lavapipe)
 #   --swiftshader  the sizes BENCHMARKS.md uses on SwiftShader (< 8 minutes on 2 cores)
-#   --quick        tiny sizes on any adapter, emulated too: checks the whole path end to end (~1 minute)
+#   --quick        tiny sizes on any adapter, emulated too: checks the whole path end to end (~20 s)
 #   --out FILE     the JSON results (default bench-results/webgpu.json); the markdown goes
-#                  next to it (FILE with .md) and the charts into FILE's name + -svg/
+#                  next to it (FILE with .md) and the charts into FILE's name + -svg/;
+#                  relative paths are taken from the repository root, where the script runs
 #
 # Needs, and installs none of it (nothing here downloads binaries): Node >= 20, pnpm, the
 # workspace's node_modules (`pnpm install --frozen-lockfile` once, which brings the npm
@@ -21,7 +22,8 @@
 #   pnpm bench --from-json tools/bench/results/latest.json --section FILE.json --md BENCHMARKS.md --svg-dir tools/bench/results
 set -euo pipefail
 
-cd "$(dirname "$0")/../.."
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$self")/../.."
 export TESSERA_BENCH_VIA="bash tools/bench/webgpu-on-gpu.sh${*:+ $*}"
 mode=gpu
 out=bench-results/webgpu.json
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift ;;
     --out=*) out="${1#--out=}" ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$self" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "webgpu-on-gpu.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
