@@ -77,3 +77,34 @@ export function checkShape(op: string, shape: Shape): number[] {
   }
   return [...shape];
 }
+
+/**
+ * Drops size-1 axes and merges neighbouring axes that are laid out contiguously with respect
+ * to each other in every operand, so a strided kernel runs at the lowest rank that describes
+ * its operands. The row-major walk order over `shape` is unchanged. For backends.
+ */
+export function coalesce(
+  shape: readonly number[],
+  stridesList: readonly (readonly number[])[],
+): { shape: number[]; strides: number[][] } {
+  const outShape: number[] = [];
+  const outStrides: number[][] = stridesList.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d];
+    if (size === 1) continue;
+    const last = outShape.length - 1;
+    let merge = last >= 0;
+    for (let i = 0; merge && i < stridesList.length; i++) {
+      // The previous kept axis steps over exactly `size` elements of this one.
+      if (outStrides[i][last] !== stridesList[i][d] * size) merge = false;
+    }
+    if (merge) {
+      outShape[last] *= size;
+      for (let i = 0; i < stridesList.length; i++) outStrides[i][last] = stridesList[i][d];
+    } else {
+      outShape.push(size);
+      for (let i = 0; i < stridesList.length; i++) outStrides[i].push(stridesList[i][d]);
+    }
+  }
+  return { shape: outShape, strides: outStrides };
+}
