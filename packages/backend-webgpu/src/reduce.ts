@@ -1,22 +1,30 @@
 /**
  * Reductions: sum/prod/max/min over any axis set, argmax/argmin along one axis, cumsum
  * (shaders/reduce.wgsl, argreduce.wgsl, cumsum.wgsl). Reference: packages/backend-cpu/src/reduce.ts.
- * Long reductions give each output a workgroup (strided partials, then a tree); short ones
- * give each output one invocation.
+ * sum/prod/max/min: short reductions give each output one invocation; long ones, or few
+ * outputs, split each output's extent into chunks (one invocation each, partials in a scratch
+ * buffer) and reduce the partials again — no workgroup memory or barriers (see splitPlan).
+ * argmax/argmin: long lines give each line a workgroup (strided partials, then a tree).
  */
 import { type ArgReduceOp, BackendError, type DType, type ReduceOp, ShapeError, type View } from '@tessera/core';
-import { type GpuContext, ParamBlock } from './context.js';
+import { GpuContext, ParamBlock } from './context.js';
 import { reducedWalkSource } from './pipelines.js';
 import * as shaders from './shaders/generated.js';
 import { MAX_RANK, coalesce, contiguousStrides, normAxis, numel } from './strided.js';
 import { computeType, load, storageType, store } from './types.js';
 
-/** Workgroup size of the workgroup-per-output variants. */
+/** Workgroup size of the workgroup-per-line argReduce variant. */
 const GROUP_WG = 64;
 /** Invocations per workgroup of the one-per-output variants. */
 const SERIAL_WG = 64;
 /** Reductions at most this long run one invocation per output. */
 const SERIAL_MAX = 32;
+/** Longest chunk one invocation of a split reduction walks. */
+const MAX_CHUNK = 256;
+/** Shortest chunk a split reduction makes to reach PARALLEL invocations. */
+const MIN_CHUNK = 16;
+/** Invocations a split reduction aims for when outputs are few. */
+const PARALLEL = 1024;
 
 function combineExpr(op: ReduceOp, dtype: DType): { init: string; combine: string } {
   const isFloat = dtype === 'float32';
@@ -48,7 +56,7 @@ function typeDefs(x: DType, out: DType): string {
   ].join('\n');
 }
 
-export function reduce(ctx: GpuContext, op: ReduceOp, x: View, axes: readonly number[], out: View): void {
+export function reduce(ctx: GpuContext, op: ReduceOp, x: View, axes: readonly number[], out: View, first = true): void {
   const rank = x.shape.length;
   const reduced = new Array<boolean>(rank).fill(false);
   for (const a of axes) {
@@ -75,9 +83,10 @@ export function reduce(ctx: GpuContext, op: ReduceOp, x: View, axes: readonly nu
   p.u[2] = out.offset;
   red.shape.forEach((d, i) => (p.u[40 + i] = d));
   red.strides[0].forEach((s, i) => (p.u[48 + i] = s));
-  const serial = count <= SERIAL_MAX;
   const { init, combine } = combineExpr(op, x.dtype);
-  const kernel = ctx.kernel(`reduce:${op}:${x.dtype}:${out.dtype}:k${keptRank}:r${red.shape.length}:${serial ? 's' : 'g'}`, () => ({
+  const plan = splitPlan(outputs, count, first);
+  const variant = plan ? 'p' : 's';
+  const kernel = ctx.kernel(`reduce:${op}:${x.dtype}:${out.dtype}:k${keptRank}:r${red.shape.length}:${variant}`, () => ({
     body: shaders.reduce,
     defs: [
       typeDefs(x.dtype, out.dtype),
@@ -85,13 +94,43 @@ export function reduce(ctx: GpuContext, op: ReduceOp, x: View, axes: readonly nu
       `fn init() -> C { return ${init}; }`,
       `fn combine(a: C, b: C) -> C { return ${combine}; }`,
     ].join('\n'),
-    wg: serial ? SERIAL_WG : GROUP_WG,
+    wg: SERIAL_WG,
     rank: keptRank,
     nops: 1,
     access: ['read', 'write'],
-    entry: serial ? 'main_serial' : 'main',
+    entry: plan ? 'main_split' : 'main_serial',
   }));
-  ctx.launch(kernel, p, [x.buffer, out.buffer], serial ? Math.ceil(outputs / SERIAL_WG) : outputs);
+  if (!plan) {
+    ctx.launch(kernel, p, [x.buffer, out.buffer], Math.ceil(outputs / SERIAL_WG));
+    return;
+  }
+  // Partials in out's dtype: the op is associative on it (int32 wraps, NaN propagates), and
+  // out's dtype holds every partial exactly as the compute type does (sum of bool: int32).
+  const { chunks, chunk } = plan;
+  const partials = ctx.temp(chunks * outputs, out.dtype);
+  p.u[2] = 0;
+  p.u[3] = chunks;
+  p.u[4] = chunk;
+  ctx.launch(kernel, p, [x.buffer, partials], Math.ceil((chunks * outputs) / SERIAL_WG));
+  reduce(ctx, op, GpuContext.dense(partials, [chunks, outputs]), [0], out, false);
+  ctx.releaseTemp(partials);
+}
+
+/**
+ * How to split a reduction of `count` elements into each of `outputs` outputs: null for one
+ * invocation per output looping over all of it, else `chunks` invocations per output of `chunk`
+ * elements each, then a reduction over the chunks. Chunks stay short (accuracy, and no
+ * invocation walks a long extent alone while others idle), and when outputs are few the
+ * reduction is split further until there are about PARALLEL invocations — with no workgroup
+ * memory or barriers, which cost a great deal on CPU-emulated adapters (SwiftShader).
+ */
+function splitPlan(outputs: number, count: number, first: boolean): { chunks: number; chunk: number } | null {
+  if (count <= SERIAL_MAX) return null;
+  let chunks = Math.ceil(count / MAX_CHUNK);
+  if (first) chunks = Math.max(chunks, Math.min(Math.ceil(PARALLEL / outputs), Math.floor(count / MIN_CHUNK)));
+  if (chunks <= 1) return null;
+  const chunk = Math.ceil(count / chunks);
+  return { chunks: Math.ceil(count / chunk), chunk };
 }
 
 /** x's shape and strides with `axis` dropped: the walk over its lines. */

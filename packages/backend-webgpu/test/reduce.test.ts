@@ -75,6 +75,60 @@ describe('reduce', () => {
     }
   });
 
+  // Few outputs over a long extent, and sums over leading axes: the split (two-pass) path.
+  const splitCases: { shape: number[]; axes: number[]; strides?: number[]; offset?: number }[] = [
+    { shape: [3, 5000], axes: [1] },
+    { shape: [5000, 3], axes: [0] },
+    { shape: [1000, 40], axes: [0] },
+    { shape: [8, 125, 9], axes: [0, 1] },
+    { shape: [40, 1000], axes: [1], strides: [1, 41], offset: 2 },
+    { shape: [17, 300], axes: [0, 1] },
+  ];
+  for (const op of ['sum', 'prod', 'max', 'min'] as ReduceOp[]) {
+    for (const { shape, axes, strides, offset } of splitCases) {
+      it(`${op} over axes [${axes}] of [${shape}]${strides ? ` strided [${strides}]` : ''} (split) matches the cpu backend`, async () => {
+        const n = strides ? shape.reduce((a, d, i) => a + (d - 1) * strides[i], 1 + (offset ?? 0)) : shape.reduce((a, b) => a * b, 1);
+        // prod over thousands of values must stay finite: keep them very near 1.
+        const data = op === 'prod' ? uniform(n, 4, 0.999, 1.001) : uniform(n, 4, -2, 2);
+        const x = env.input(data, 'float32', shape, strides, offset);
+        const out = env.output(keptShape(shape, axes), 'float32', -7);
+        env.run((be, s) => be.reduce(op, x[s], axes, out[s]));
+        await env.expectClose(out, { rtol: 1e-4, atol: 1e-4 });
+      });
+    }
+  }
+
+  it('split reductions propagate NaN and infinities, wrap int32, reduce bool', async () => {
+    const n = 3000;
+    const data = uniform(2 * n, 5, -2, 2);
+    data[1234] = NaN; // row 0: NaN
+    data[n + 2999] = Infinity; // row 1: +inf
+    const f = env.input(data, 'float32', [2, n]);
+    const fT = env.input(data, 'float32', [n, 2], [1, n]); // the same, reduced over axis 0
+    for (const op of ['sum', 'prod', 'max', 'min'] as ReduceOp[]) {
+      for (const [x, axes, shape] of [[f, [1], [2, 1]], [fT, [0], [1, 2]]] as const) {
+        const out = env.output(shape, 'float32');
+        env.run((be, s) => be.reduce(op, x[s], axes, out[s]));
+        const { gpu } = await env.expectClose(out, { rtol: 1e-4, atol: 1e-4 });
+        if (op !== 'prod') expect(Number.isNaN(gpu[0])).toBe(true);
+      }
+    }
+    const ints = randomInts(4 * 2000, 6, -2147483648, 2147483647);
+    const xi = env.input(ints, 'int32', [2000, 4]);
+    for (const op of ['sum', 'prod', 'max', 'min'] as ReduceOp[]) {
+      const out = env.output([1, 4], 'int32');
+      env.run((be, s) => be.reduce(op, xi[s], [0], out[s]));
+      await env.expectClose(out, { rtol: 0, atol: 0 });
+    }
+    const bits = Array.from({ length: 3 * 1000 }, (_, i) => (i === 1700 ? 1 : i < 1000 || (i >= 2000 && i !== 2500) ? 1 : 0));
+    const b = env.input(bits, 'bool', [3, 1000]);
+    for (const op of ['max', 'min'] as ReduceOp[]) {
+      const out = env.output([3, 1], 'bool');
+      env.run((be, s) => be.reduce(op, b[s], [1], out[s]));
+      await env.expectClose(out, { rtol: 0, atol: 0 });
+    }
+  });
+
   it('a long sum stays close to the float64 reference', async () => {
     const n = 100_003;
     const x = env.input(uniform(n, 3, 0, 1), 'float32', [n]);

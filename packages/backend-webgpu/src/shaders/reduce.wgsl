@@ -9,28 +9,7 @@
 @group(0) @binding(1) var<storage, read> x: array<SX>;
 @group(0) @binding(2) var<storage, read_write> out: array<SO>;
 
-var<workgroup> partial: array<C, WG>;
-
-// One workgroup per output: invocations stride over the reduced elements, then a tree.
-@compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-  let o = group_index(wid, nwg);
-  if (o >= pu(0u)) { return; }
-  let base = strided_offsets(o)[0];
-  let count = pu(1u);
-  var acc = init();
-  for (var r = lid; r < count; r += WG) { acc = combine(acc, ld(x[base + reduced_offset(r)])); }
-  partial[lid] = acc;
-  workgroupBarrier();
-  for (var s = WG / 2u; s > 0u; s = s >> 1u) {
-    if (lid < s) { partial[lid] = combine(partial[lid], partial[lid + s]); }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { out[pu(2u) + o] = st(partial[0]); }
-}
-
-// One invocation per output, for short reductions.
+// One invocation per output, for short reductions (and the pass over a split's partials).
 @compute @workgroup_size(WG)
 fn main_serial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
@@ -41,4 +20,26 @@ fn main_serial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   var acc = init();
   for (var r = 0u; r < count; r++) { acc = combine(acc, ld(x[base + reduced_offset(r)])); }
   out[pu(2u) + o] = st(acc);
+}
+
+// First pass of a split reduction, with no workgroup memory or barriers: invocation
+// i = s * outputs + o (adjacent invocations take adjacent outputs, so a reduction over leading
+// axes reads contiguous columns) reduces chunk s, r in [s * [4], min((s + 1) * [4], count)), of
+// output o into out[s * outputs + o]; a second reduction over s finishes it.
+//   [3] chunks per output (S)  [4] reduced elements per chunk
+@compute @workgroup_size(WG)
+fn main_split(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) lid: u32) {
+  let i = global_index(wid, nwg, lid);
+  let outputs = pu(0u);
+  let o = i % outputs;
+  let s = i / outputs;
+  if (s >= pu(3u)) { return; }
+  let base = strided_offsets(o)[0];
+  let chunk = pu(4u);
+  let start = s * chunk;
+  let end = min(start + chunk, pu(1u));
+  var acc = init();
+  for (var r = start; r < end; r++) { acc = combine(acc, ld(x[base + reduced_offset(r)])); }
+  out[i] = st(acc);
 }
