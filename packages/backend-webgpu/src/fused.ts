@@ -38,7 +38,7 @@ export function softmax(ctx: GpuContext, x: View, out: View, log: boolean): void
   p.u[2] = input.view.offset;
   p.u[3] = out.offset;
   const kernel = ctx.kernel(`${log ? 'logSoftmax' : 'softmax'}:wg${wg}`, () => ({
-    body: shaders.softmax,
+    body: shaders.rowReduce + shaders.softmax,
     defs: `const LOG = ${log};`,
     wg,
     access: ['read', 'write'],
@@ -75,7 +75,7 @@ export function layerNorm(
   p.u[9] = rstd.offset;
   p.f[10] = eps;
   const kernel = ctx.kernel(`layerNorm:w${weight ? 1 : 0}:b${bias ? 1 : 0}:wg${wg}`, () => ({
-    body: shaders.layernorm,
+    body: shaders.rowReduce + shaders.layernorm,
     defs: `const HAS_WEIGHT = ${weight !== null};\nconst HAS_BIAS = ${bias !== null};`,
     wg,
     access: ['read', 'read', 'read', 'write', 'write', 'write'],
