@@ -4,7 +4,8 @@
  * on every backend and, with `createGraph`, are themselves differentiable.
  */
 import { formatShape, ValueError } from './errors.js';
-import { isGradEnabled, scopeStack, setGradEnabled } from './runtime.js';
+import { tidy, withScope } from './memory.js';
+import { isGradEnabled, setGradEnabled } from './runtime.js';
 import { shapesEqual } from './shape.js';
 import { Tensor } from './tensor.js';
 import { add } from './ops/elementwise.js';
@@ -51,23 +52,10 @@ export function record(op: string, out: Tensor, inputs: readonly Tensor[], vjp: 
  * are freed at once when no gradient is recorded, or else when a backward pass frees the graph.
  */
 export function composite<T extends Tensor>(fn: () => T): T {
-  const scope = new Set<Tensor>();
-  scopeStack.push(scope);
-  let out: T;
-  try {
-    out = fn();
-  } catch (err) {
-    scopeStack.splice(scopeStack.lastIndexOf(scope), 1);
-    for (const t of scope) t.dispose();
-    throw err;
-  }
-  scopeStack.splice(scopeStack.lastIndexOf(scope), 1);
-  scope.delete(out);
-  scopeStack[scopeStack.length - 1]?.add(out);
-  const temporaries = [...scope].filter((t) => !t.isDisposed && !t.isKept);
-  if (out.node && out.requiresGrad) (out.node.owned ??= []).push(...temporaries);
-  else for (const t of temporaries) t.dispose();
-  return out;
+  return withScope(fn, (temporaries, out) => {
+    if (out.node && out.requiresGrad) (out.node.owned ??= []).push(...temporaries);
+    else for (const t of temporaries) t.dispose();
+  });
 }
 
 /** Run `fn` with gradient recording off (like `torch.no_grad()`). */
@@ -191,22 +179,9 @@ function propagate(
  * returns is freed right away. Errors raised inside (e.g. by anomaly mode) name the op.
  */
 function runVJP(node: GradNode, g: Tensor, createGraph: boolean): (Tensor | null | undefined)[] {
-  const scope = new Set<Tensor>();
-  if (!createGraph) scopeStack.push(scope);
   try {
-    const grads = node.vjp(g);
-    if (!createGraph) {
-      scopeStack.splice(scopeStack.lastIndexOf(scope), 1);
-      const returned = new Set(grads);
-      for (const t of scope) if (!returned.has(t)) t.dispose();
-      for (const t of returned) if (t && scope.has(t)) scopeStack[scopeStack.length - 1]?.add(t);
-    }
-    return grads;
+    return createGraph ? node.vjp(g) : tidy(() => node.vjp(g));
   } catch (err) {
-    if (!createGraph && scopeStack.includes(scope)) {
-      scopeStack.splice(scopeStack.lastIndexOf(scope), 1);
-      for (const t of scope) t.dispose();
-    }
     if (err instanceof ValueError && !err.message.includes('(in the backward of')) {
       err.message += ` (in the backward of '${node.op}')`;
     }

@@ -17,13 +17,49 @@ function collect(value: unknown, into: Set<Tensor>, seen = new Set<unknown>()): 
   return into;
 }
 
-function closeScope(scope: Set<Tensor>, result: unknown): void {
+function openScope(): Set<Tensor> {
+  const scope = new Set<Tensor>();
+  scopeStack.push(scope);
+  return scope;
+}
+
+const disposeAll = (tensors: Iterable<Tensor>): void => {
+  for (const t of tensors) t.dispose();
+};
+
+/**
+ * Close `scope`: the tensors it recorded that `result` holds move to the enclosing scope; the
+ * rest (created inside, neither returned nor kept) go to `settle`.
+ */
+function closeScope<T>(scope: Set<Tensor>, result: T, settle: (leftovers: Tensor[], result: T) => void): void {
+  const i = scopeStack.lastIndexOf(scope);
+  if (i >= 0) scopeStack.splice(i, 1);
   const survivors = collect(result, new Set());
   const parent = scopeStack[scopeStack.length - 1];
+  const leftovers: Tensor[] = [];
   for (const t of scope) {
     if (survivors.has(t)) parent?.add(t);
-    else t.dispose();
+    else leftovers.push(t);
   }
+  settle(leftovers, result);
+}
+
+/**
+ * Run `fn` in a scope of its own and hand `settle` the tensors it created but did not return
+ * (returned ones move to the enclosing scope). If `fn` throws, everything it made is disposed.
+ * `tidy` disposes the leftovers; composite ops keep them for their backward pass.
+ */
+export function withScope<T>(fn: () => T, settle: (leftovers: Tensor[], result: T) => void): T {
+  const scope = openScope();
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    closeScope(scope, undefined, disposeAll);
+    throw err;
+  }
+  closeScope(scope, result, settle);
+  return result;
 }
 
 /**
@@ -31,23 +67,10 @@ function closeScope(scope: Set<Tensor>, result: unknown): void {
  * enclosing scope) and those marked with `keep()`. Like `tf.tidy`. Run backward inside.
  */
 export function tidy<T>(fn: () => T): T {
-  const scope = new Set<Tensor>();
-  scopeStack.push(scope);
-  let result: T;
-  try {
-    result = fn();
-  } catch (err) {
-    scopeStack.pop();
-    closeScope(scope, undefined);
-    throw err;
-  }
-  scopeStack.pop();
-  if (result instanceof Promise) {
-    closeScope(scope, undefined);
-    throw new TypeError('tidy: fn returned a Promise; use await tidyAsync(fn) for async work.');
-  }
-  closeScope(scope, result);
-  return result;
+  return withScope(fn, (leftovers, result) => {
+    disposeAll(leftovers);
+    if (result instanceof Promise) throw new TypeError('tidy: fn returned a Promise; use await tidyAsync(fn) for async work.');
+  });
 }
 
 /**
@@ -56,22 +79,15 @@ export function tidy<T>(fn: () => T): T {
  * independent tidyAsync calls that return tensors the other needs.
  */
 export async function tidyAsync<T>(fn: () => Promise<T>): Promise<T> {
-  const scope = new Set<Tensor>();
-  scopeStack.push(scope);
-  const remove = () => {
-    const i = scopeStack.lastIndexOf(scope);
-    if (i >= 0) scopeStack.splice(i, 1);
-  };
+  const scope = openScope();
   let result: T;
   try {
     result = await fn();
   } catch (err) {
-    remove();
-    closeScope(scope, undefined);
+    closeScope(scope, undefined, disposeAll);
     throw err;
   }
-  remove();
-  closeScope(scope, result);
+  closeScope(scope, result, disposeAll);
   return result;
 }
 
