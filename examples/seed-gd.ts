@@ -4,7 +4,7 @@
  *
  *   pnpm --filter @tessera/examples seed-gd
  */
-import { manualSeed, noGrad, rand, randn, setBackend, type Tensor, tidy } from '@tessera/core';
+import { data, manualSeed, mseLoss, nn, optim, rand, randn, setBackend, tidy } from '@tessera/core';
 import '@tessera/backend-cpu';
 
 export interface SeedResult {
@@ -15,37 +15,27 @@ export async function trainSeedGD({ epochs = 300, lr = 0.5, log = console.log } 
   await setBackend('cpu');
   manualSeed(42);
   // 64 samples of 3 features on very different scales; the target is a smooth function of them.
-  const raw = rand([64, 3]).mul(randn([1, 3]).abs().mul(50).add(1)).keep();
-  const inputs = raw.sub(raw.mean(0, true)).div(raw.std(0, { keepdim: true })).keep();
-  const y = inputs.select(1, 0).sub(inputs.select(1, 1).mul(0.5)).add(inputs.select(1, 2).mul(0.25)).sigmoid().unsqueeze(1).keep();
+  const raw = tidy(() => rand([64, 3]).mul(randn([1, 3]).abs().mul(50).add(1)));
+  const { train: inputs, scaler } = data.standardise(raw);
+  inputs.keep();
+  const y = tidy(() => inputs.select(1, 0).sub(inputs.select(1, 1).mul(0.5)).add(inputs.select(1, 2).mul(0.25)).sigmoid().unsqueeze(1)).keep();
 
-  const params = {
-    w1: randn([3, 2]).mul(0.5).requiresGrad_(),
-    b1: randn([2]).mul(0).requiresGrad_(),
-    w2: randn([2, 1]).mul(0.5).requiresGrad_(),
-    b2: randn([1]).mul(0).requiresGrad_(),
-  };
-  for (const p of Object.values(params)) p.keep();
-  const forward = (x: Tensor) => x.matmul(params.w1).add(params.b1).sigmoid().matmul(params.w2).add(params.b2).sigmoid();
-
+  const model = new nn.Sequential(new nn.Linear(3, 2), new nn.Sigmoid(), new nn.Linear(2, 1), new nn.Sigmoid());
+  // Plain gradient descent: the whole batch every step, no momentum.
+  const optimizer = new optim.SGD(model.parameters(), { lr });
   const losses: number[] = [];
   for (let epoch = 0; epoch < epochs; epoch++) {
     const loss = tidy(() => {
-      const l = forward(inputs).sub(y).square().mean();
+      const l = mseLoss(model.call(inputs), y);
       l.backward();
-      noGrad(() => {
-        for (const p of Object.values(params)) {
-          const updated = p.sub(p.grad!.mul(lr));
-          p.backend.copy(updated.kernelView(), p.kernelView());
-          p.zeroGrad();
-        }
-      });
+      optimizer.step();
+      optimizer.zeroGrad();
       return l.itemSync();
     });
     losses.push(loss);
     if (epoch % 50 === 0 || epoch === epochs - 1) log(`epoch ${String(epoch).padStart(3)}  mse ${loss.toFixed(6)}`);
   }
-  for (const t of [raw, inputs, y, ...Object.values(params)]) t.dispose();
+  for (const t of [raw, inputs, y, scaler.mean, scaler.std]) t?.dispose();
   return { losses };
 }
 
