@@ -2,9 +2,9 @@
  * cnn: one SGD train step of a small CNN on 28×28 single-channel images:
  * conv3×3(1→16) relu maxpool2 conv3×3(16→32) relu maxpool2 linear(1568→10), cross-entropy.
  */
-import { conv2d, linear, maxPool2d, relu, reshape, type Tensor, tidy, zeros } from '@tessera/core';
+import { conv2d, crossEntropy, linear, maxPool2d, optim, relu, reshape, type Tensor, tidy, zeros } from '@tessera/core';
 import type { Suite } from '../types.js';
-import { crossEntropy, labelsOn, randnOn, sgdStep, values } from './common.js';
+import { labelsOn, randnOn, values } from './common.js';
 
 const LR = 0.01;
 
@@ -32,13 +32,15 @@ export const cnn: Suite = {
     const params = [w1, b1, w2, b2, w3, b3];
     const x = randnOn(backend, [B, 1, 28, 28]);
     const y = labelsOn(backend, B, 10);
+    const optimizer = new optim.SGD(params, { lr: LR });
     return {
       async run() {
         tidy(() => {
           let h: Tensor = maxPool2d(relu(conv2d(x, w1, b1, { padding: 1 })), 2);
           h = maxPool2d(relu(conv2d(h, w2, b2, { padding: 1 })), 2);
           crossEntropy(linear(reshape(h, [B, 1568]), w3, b3), y).backward();
-          sgdStep(params, LR);
+          optimizer.step();
+          optimizer.zeroGrad();
         });
         await b3.data();
       },

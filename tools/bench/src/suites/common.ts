@@ -1,5 +1,5 @@
 /** Pieces the suites share: case lists from defaults and `--param` overrides, and small training helpers. */
-import { type Backend, gather, logSoftmax, mean, mul, neg, noGrad, type optim, randint, randn, Tensor } from '@tessera/core';
+import { type Backend, mul, noGrad, type optim, randint, randn, Tensor } from '@tessera/core';
 
 /** The values of parameter `name`: the override when given, else the defaults. */
 export function values(overrides: Readonly<Record<string, readonly number[]>>, name: string, defaults: readonly number[]): number[] {
@@ -15,31 +15,9 @@ export function randnOn(backend: Backend, shape: readonly number[], scale = 1, r
   return requiresGrad ? s.requiresGrad_() : s;
 }
 
-/** Class labels in [0, classes) as an int32 [batch, 1] index, ready for gather along axis 1. */
+/** Class labels in [0, classes) as an int32 [batch] tensor, as core's crossEntropy takes them. */
 export function labelsOn(backend: Backend, batch: number, classes: number): Tensor {
-  return randint(0, classes, [batch, 1], { backend });
-}
-
-/** Mean negative log-likelihood of `labels` ([B, 1] int32) under softmax(logits [B, C]). */
-export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
-  return neg(mean(gather(logSoftmax(logits, 1), 1, labels)));
-}
-
-/**
- * Plain SGD, in place: p -= lr * p.grad through the backend's binary kernel (out aliasing
- * an input is allowed when it is the same view), then the gradient is dropped.
- */
-export function sgdStep(params: readonly Tensor[], lr: number): void {
-  noGrad(() => {
-    for (const p of params) {
-      if (!p.grad) continue;
-      const step = mul(p.grad, lr);
-      const view = p.kernelView();
-      p.backend.binary('sub', view, step.kernelView(), view);
-      step.dispose();
-      p.zeroGrad();
-    }
-  });
+  return randint(0, classes, [batch], { backend });
 }
 
 /** Free an optimizer's state tensors (moments), which it holds until then. */

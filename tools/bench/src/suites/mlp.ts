@@ -1,7 +1,7 @@
 /** mlp: one SGD train step of a 784-512-512-10 ReLU MLP with softmax cross-entropy. */
-import { linear, relu, type Tensor, tidy, zeros } from '@tessera/core';
+import { crossEntropy, linear, optim, relu, type Tensor, tidy, zeros } from '@tessera/core';
 import type { Suite } from '../types.js';
-import { crossEntropy, labelsOn, randnOn, sgdStep, values } from './common.js';
+import { labelsOn, randnOn, values } from './common.js';
 
 const SIZES = [784, 512, 512, 10];
 const LR = 0.01;
@@ -31,6 +31,7 @@ export const mlp: Suite = {
     const x = randnOn(backend, [B, SIZES[0]]);
     const y = labelsOn(backend, B, SIZES[SIZES.length - 1]);
     const last = params[params.length - 1];
+    const optimizer = new optim.SGD(params, { lr: LR });
     return {
       async run() {
         tidy(() => {
@@ -40,7 +41,8 @@ export const mlp: Suite = {
             if (i + 2 < params.length) h = relu(h);
           }
           crossEntropy(h, y).backward();
-          sgdStep(params, LR);
+          optimizer.step();
+          optimizer.zeroGrad();
         });
         await last.data();
       },
